@@ -1,0 +1,22 @@
+import type { CliCommand } from '../command.ts';
+import { command as add } from './add.ts';
+import { command as checkout } from './checkout.ts';
+import { command as commit } from './commit.ts';
+import { command as gc } from './gc.ts';
+import { command as init } from './init.ts';
+import { command as remove } from './remove.ts';
+import { command as status } from './status.ts';
+
+/**
+ * Every `lockstep` subcommand, in the order `lockstep --help` lists them. To add a command, create
+ * `commands/<name>.ts` exporting `command`, then add one import line and one entry line here.
+ */
+export const commands: readonly CliCommand[] = [
+  init,
+  add,
+  status,
+  commit,
+  checkout,
+  gc,
+  remove,
+];

@@ -1,0 +1,142 @@
+import type { Database } from 'better-sqlite3';
+import type { IndexDb } from '../index/db.ts';
+import { throwIfAborted } from '../jobs/abort.ts';
+import type { RunOptions } from '../jobs/progress.ts';
+import { throttleProgress } from '../jobs/progress.ts';
+import { analyseCommit } from './analyse-commit.ts';
+import { BlobParser, EMPTY_STATE, stateFromFiles, type DataState } from './data-state.ts';
+import type { ParsedCommit } from './git-objects/parse-objects.ts';
+import { openHistoryGit, type HistoryGit, type HistoryRepoRef } from './history-git.ts';
+import { peelToCommit, readRefSnapshot, type RefSnapshot } from './ref-snapshot.ts';
+import { ensureAnalysisVersion, filesetOf, getMeta, insertCommits, knownOids, loadFileset, maxSeq, setMeta, updateReachable, type CommitRow } from './timeline-store.ts';
+import { topoOrder } from './topo-order.ts';
+
+/** What `updateTimeline` did. */
+export interface TimelineUpdate {
+  /** Commits analysed in this call (0 when the cache was current). */
+  readonly added: number;
+  /** Reachable commits in the timeline now. */
+  readonly total: number;
+  readonly upToDate: boolean;
+}
+
+/** Rows written per transaction: a killed update keeps what it finished and resumes from there. */
+const CHUNK = 1000;
+
+/**
+ * Brings the timeline cache up to date with the repository's branches, tags and HEAD. Reads the ref
+ * files first and returns at once when nothing moved. Otherwise walks only the commits not cached yet
+ * (each once, parents before children), diffs each against its first parent's tree, analyses the
+ * watched files that changed, and stores the rows in chunks. Cached commits are never recomputed.
+ */
+export async function updateTimeline(repo: HistoryRepoRef & { readonly index: IndexDb }, opts: RunOptions = {}): Promise<TimelineUpdate> {
+  const db = repo.index.db;
+  ensureAnalysisVersion(db);
+  const git = openHistoryGit(repo);
+  try {
+    const snap = readRefSnapshot(git.dirs);
+    if (getMeta(db, 'refs_key') === snap.key) return { added: 0, total: reachableCount(db), upToDate: true };
+    const peeled = await peelRefs(db, git, snap);
+    const tips = new Set<string>(Object.values(peeled));
+    if (snap.head) tips.add(snap.head);
+    const added = await analyseNewCommits(db, git, tips, opts);
+    updateReachable(db, tips);
+    setMeta(db, 'refs_peeled', JSON.stringify({ refs: peeled, head: snap.head, headBranch: snap.headBranch }));
+    setMeta(db, 'refs_key', snap.key);
+    return { added, total: reachableCount(db), upToDate: added === 0 };
+  } finally {
+    git.close();
+  }
+}
+
+function reachableCount(db: Database): number {
+  return db.prepare<[], number>('SELECT COUNT(*) FROM history_commits WHERE reachable = 1').pluck().get() ?? 0;
+}
+
+/** Ref name -> commit oid. Tags already peeled in the last snapshot are not read again. */
+async function peelRefs(db: Database, git: HistoryGit, snap: RefSnapshot): Promise<Record<string, string>> {
+  const before = JSON.parse(getMeta(db, 'refs_raw') ?? '{}') as Record<string, [string, string]>;
+  const out: Record<string, string> = {};
+  const raw: Record<string, [string, string]> = {};
+  for (const [name, oid] of snap.refs) {
+    const prev = before[name];
+    const commit = prev && prev[0] === oid ? prev[1] : await peelToCommit(git.objects, oid).catch(() => null);
+    if (!commit) continue; // a tag on a tree or blob, or a dangling ref
+    out[name] = commit;
+    raw[name] = [oid, commit];
+  }
+  setMeta(db, 'refs_raw', JSON.stringify(raw));
+  return out;
+}
+
+interface NewCommit {
+  readonly oid: string;
+  readonly commit: ParsedCommit;
+}
+
+async function analyseNewCommits(db: Database, git: HistoryGit, tips: Set<string>, opts: RunOptions): Promise<number> {
+  const progress = throttleProgress(opts.onProgress);
+  const known = knownOids(db);
+  const found = new Map<string, NewCommit>();
+  const stack = [...tips].filter((t) => !known.has(t));
+  while (stack.length > 0) {
+    const oid = stack.pop() as string;
+    if (found.has(oid)) continue;
+    const commit = await git.objects.commit(oid);
+    found.set(oid, { oid, commit });
+    for (const p of commit.parents) if (!known.has(p) && !found.has(p)) stack.push(p);
+    if (found.size % 500 === 0) {
+      throwIfAborted(opts.signal);
+      progress({ phase: 'walk', loaded: found.size, unit: 'objects', message: 'reading commits' });
+    }
+  }
+  if (found.size === 0) return 0;
+  const order = topoOrder([...found.values()].map((c) => ({ oid: c.oid, parents: c.commit.parents, time: c.commit.committer.time })));
+  // Only the first parent's state is needed, so a state is dropped once its first-parent children are done.
+  const waiting = new Map<string, number>();
+  for (const c of found.values()) {
+    const fp = c.commit.parents[0];
+    if (fp) waiting.set(fp, (waiting.get(fp) ?? 0) + 1);
+  }
+  const parser = new BlobParser((oid) => git.objects.blob(oid));
+  const states = new Map<string, { state: DataState; tree: string | null; filesetId: number }>();
+  let seq = maxSeq(db) + 1;
+  let rows: CommitRow[] = [];
+  let done = 0;
+  for (const node of order) {
+    const { commit } = found.get(node.oid) as NewCommit;
+    const fp = commit.parents[0];
+    const parent = fp ? (states.get(fp) ?? (await resumeState(db, git, fp, parser))) : { state: EMPTY_STATE, tree: null, filesetId: -1 };
+    const tree = await git.dvcTree(commit.tree);
+    const result = await analyseCommit(db, git, { oid: node.oid, commit, tree, seq: seq++ }, parent, parser);
+    rows.push(result.row);
+    states.set(node.oid, { state: result.state, tree, filesetId: result.row.filesetId });
+    if (fp) {
+      const left = (waiting.get(fp) ?? 1) - 1;
+      waiting.set(fp, left);
+      if (left === 0) states.delete(fp);
+    }
+    if (!waiting.get(node.oid)) states.delete(node.oid);
+    done++;
+    if (rows.length >= CHUNK) {
+      insertCommits(db, rows);
+      rows = [];
+    }
+    if (done % 100 === 0) {
+      throwIfAborted(opts.signal);
+      progress({ phase: 'analyse', loaded: done, total: order.length, unit: 'objects', current: node.oid.slice(0, 8) });
+    }
+  }
+  insertCommits(db, rows);
+  progress({ phase: 'analyse', loaded: order.length, total: order.length, unit: 'objects' });
+  return order.length;
+}
+
+/** The state of a commit analysed in an earlier run, rebuilt from its stored fileset. */
+async function resumeState(db: Database, git: HistoryGit, oid: string, parser: BlobParser): Promise<{ state: DataState; tree: string | null; filesetId: number }> {
+  const filesetId = filesetOf(db, oid) ?? -1;
+  const files = filesetId >= 0 ? loadFileset(db, filesetId) : new Map();
+  const state = await stateFromFiles(files, parser);
+  const commit = await git.objects.commit(oid);
+  return { state, tree: await git.dvcTree(commit.tree), filesetId };
+}

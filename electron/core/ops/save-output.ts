@@ -1,0 +1,101 @@
+import type { HashName } from '../hash/hash-pool.ts';
+import { throwIfAborted } from '../jobs/abort.ts';
+import type { RunOptions } from '../jobs/progress.ts';
+import { throttleProgress } from '../jobs/progress.ts';
+import type { Repo } from '../repo/open-repo.ts';
+import { putHashes } from '../index/state.ts';
+import { linkFromCache } from '../workspace/link.ts';
+import type { LinkType } from '../workspace/link.ts';
+import { statEntry } from '../workspace/stat.ts';
+import { missingVerified } from './cache-presence.ts';
+import type { HashedFile, WorkspaceState } from './workspace-state.ts';
+
+/** What saving an output into the cache did. */
+export interface SaveResult {
+  /** Objects newly written (files plus the `.dir` manifest). */
+  readonly objectsAdded: number;
+  readonly bytesAdded: number;
+  /** Workspace files replaced by links to the cache (hardlink/symlink configurations only). */
+  readonly relinked: number;
+}
+
+/** Parallel cache writes: each one waits on an fsync, so overlapping them is what keeps many small files fast. */
+const CACHE_CONCURRENCY = 16;
+
+/**
+ * Puts a hashed workspace output into the cache: every file (copied, or reflinked where the filesystem
+ * can, into a temp name and renamed), then the `.dir` manifest last, so a manifest in the cache always
+ * means its files are there too. The user's file is never moved away: with reflink/copy configurations
+ * the workspace file already is what a checkout would produce; with hardlink/symlink first it is then
+ * replaced (atomically) by a link to the cache object, as DVC does.
+ */
+export async function saveOutputToCache(repo: Repo, state: Exclude<WorkspaceState, { kind: 'missing' }>, hashName: HashName, opts: RunOptions = {}): Promise<SaveResult> {
+  const files = state.kind === 'file' ? [state.file] : state.files;
+  const odb = repo.odb;
+  const progress = throttleProgress(opts.onProgress);
+  const total = files.reduce((s, f) => s + f.size, 0);
+  let loaded = 0;
+  let done = 0;
+  let objectsAdded = 0;
+  let bytesAdded = 0;
+  const seen = new Set<string>();
+  const unique = files.filter((f) => (seen.has(f.md5) ? false : (seen.add(f.md5), true)));
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < unique.length) {
+      throwIfAborted(opts.signal);
+      const f = unique[next++] as HashedFile;
+      const r = await odb.addFile(f.absPath, f.md5, hashName);
+      if (r.added) {
+        objectsAdded++;
+        bytesAdded += f.size;
+      }
+      loaded += f.size;
+      done++;
+      progress({ phase: 'cache', loaded, total, unit: 'bytes', files: done, filesTotal: unique.length, current: f.relpath || undefined });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(CACHE_CONCURRENCY, unique.length) }, worker));
+  if (state.kind === 'dir') {
+    const r = await odb.addBytes(state.oid, hashName, state.manifest);
+    if (r.added) {
+      objectsAdded++;
+      bytesAdded += state.manifest.length;
+    }
+  }
+  const relinked = await linkBackIfNeeded(repo, files, hashName, repo.config.cache.type, opts);
+  return { objectsAdded, bytesAdded, relinked };
+}
+
+/** True when the configured link types make the workspace file a link to the cache object rather than its own copy. */
+export function linksIntoCache(types: readonly LinkType[]): boolean {
+  const first = types[0] ?? 'reflink';
+  return first === 'hardlink' || first === 'symlink';
+}
+
+async function linkBackIfNeeded(repo: Repo, files: readonly HashedFile[], hashName: HashName, types: readonly LinkType[], opts: RunOptions): Promise<number> {
+  if (!linksIntoCache(types)) return 0;
+  const progress = throttleProgress(opts.onProgress);
+  const rows = [];
+  let n = 0;
+  for (const f of files) {
+    throwIfAborted(opts.signal);
+    await linkFromCache(repo.odb.pathFor(f.md5, hashName), f.absPath, [...types], { isexec: f.isexec });
+    const st = await statEntry(f.absPath);
+    rows.push({ path: f.absPath, inode: st.inode, mtimeNs: st.mtimeNs, size: st.size, hashName, md5: f.md5 });
+    n++;
+    progress({ phase: 'link', loaded: n, total: files.length, unit: 'files', current: f.relpath || undefined });
+  }
+  putHashes(repo.index, rows);
+  return n;
+}
+
+/**
+ * Caches the output unless every object it needs is already there and intact, so re-adding or
+ * re-committing unchanged data writes nothing.
+ */
+export async function saveIfNeeded(repo: Repo, state: Exclude<WorkspaceState, { kind: 'missing' }>, hashName: HashName, run: RunOptions): Promise<SaveResult> {
+  const oids = state.kind === 'file' ? [state.oid] : [state.oid, ...state.files.map((f) => f.md5)];
+  if ((await missingVerified(repo.odb, oids, hashName)).length === 0) return { objectsAdded: 0, bytesAdded: 0, relinked: 0 };
+  return saveOutputToCache(repo, state, hashName, run);
+}

@@ -1,0 +1,134 @@
+import { lstat, stat } from 'node:fs/promises';
+import type { IgnoreMatcher } from '../dvc/dvcignore.ts';
+import type { ManifestEntry } from '../dvc/manifest.ts';
+import { manifestOid, serializeManifest } from '../dvc/manifest.ts';
+import { LockstepError, fromFsError } from '../errors/index.ts';
+import type { FileHash, HashName } from '../hash/hash-pool.ts';
+import { hashFiles } from '../hash/hash-pool.ts';
+import type { IndexDb } from '../index/db.ts';
+import { getHashes, putHashes } from '../index/state.ts';
+import type { RunOptions } from '../jobs/progress.ts';
+import { statEntry } from '../workspace/stat.ts';
+import { walkDir } from '../workspace/walk.ts';
+import { isTempDebris } from './temp-debris.ts';
+
+/** One workspace file with its hash. For a file output, `relpath` is ''. */
+export interface HashedFile {
+  readonly relpath: string;
+  readonly absPath: string;
+  readonly md5: string;
+  readonly size: number;
+  readonly isexec: boolean;
+}
+
+/** What is on disk at an output's path right now. */
+export type WorkspaceState =
+  | { readonly kind: 'missing' }
+  | { readonly kind: 'file'; readonly oid: string; readonly size: number; readonly isexec: boolean; readonly file: HashedFile }
+  | {
+      readonly kind: 'dir';
+      readonly oid: string;
+      readonly size: number;
+      readonly nfiles: number;
+      readonly files: HashedFile[];
+      readonly manifest: Buffer;
+      /** Temp files of killed Lockstep processes found inside (absolute paths; not part of the data). */
+      readonly debris: string[];
+    };
+
+/** Options for {@link hashWorkspaceOutput}. */
+export interface HashOutputOptions extends RunOptions {
+  readonly index: IndexDb;
+  readonly repoRoot: string;
+  readonly ignore: IgnoreMatcher;
+  readonly hashName: HashName;
+  /**
+   * The hashes recorded for this output (relpath -> md5; '' for a file output). Legacy files have two
+   * valid dos2unix forms (DVC 3 per-chunk, DVC 2 whole-file); the recorded one is preferred so that
+   * unchanged legacy data stays unchanged (dvc-format.md §3.2).
+   */
+  readonly recorded?: ReadonlyMap<string, string>;
+}
+
+/**
+ * Hashes the output at `absPath` as it is in the workspace: a file, a directory (with its `.dir`
+ * manifest built exactly as DVC does), or missing. Files whose inode, mtime and size match the state
+ * index are not re-read; the others are hashed in the worker pool and remembered.
+ */
+export async function hashWorkspaceOutput(absPath: string, opts: HashOutputOptions): Promise<WorkspaceState> {
+  let st;
+  try {
+    st = await stat(absPath);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') {
+      // A dangling symlink is not "missing": DVC refuses it, and so do we.
+      if (await lstat(absPath).then(() => true, () => false)) {
+        throw new LockstepError('BAD_TARGET', `${absPath} is a broken symbolic link. Remove it or point it at a file.`, { path: absPath });
+      }
+      return { kind: 'missing' };
+    }
+    throw fromFsError(err, absPath, 'read');
+  }
+  if (st.isDirectory()) return hashDir(absPath, opts);
+  if (!st.isFile()) throw new LockstepError('BAD_TARGET', `${absPath} is not a regular file or folder, so it cannot be tracked.`, { path: absPath });
+  const e = await statEntry(absPath);
+  const [file] = await hashEntries([{ relpath: '', absPath, size: e.size, inode: e.inode, mtimeNs: e.mtimeNs, isexec: e.isexec }], opts);
+  const f = file as HashedFile;
+  return { kind: 'file', oid: f.md5, size: f.size, isexec: f.isexec, file: f };
+}
+
+async function hashDir(absPath: string, opts: HashOutputOptions): Promise<WorkspaceState> {
+  // Temp files of a killed Lockstep process are not user data: they are left out, and checkout deletes them.
+  const all = await walkDir(absPath, { repoRoot: opts.repoRoot, ignore: opts.ignore, signal: opts.signal });
+  const debris = all.filter((w) => isTempDebris(w.absPath)).map((w) => w.absPath);
+  const walked = debris.length > 0 ? all.filter((w) => !debris.includes(w.absPath)) : all;
+  opts.onProgress?.({ phase: 'walk', loaded: walked.length, unit: 'files' });
+  const files = await hashEntries(
+    walked.map((w) => ({ relpath: w.relpath, absPath: w.absPath, size: w.size, inode: w.inode, mtimeNs: w.mtimeNs, isexec: false })),
+    opts,
+  );
+  const entries: ManifestEntry[] = files.map((f) => ({ relpath: f.relpath, md5: f.md5 }));
+  const manifest = serializeManifest(entries);
+  const size = files.reduce((s, f) => s + f.size, 0);
+  return { kind: 'dir', oid: manifestOid(manifest), size, nfiles: files.length, files, manifest, debris };
+}
+
+interface ToHash {
+  readonly relpath: string;
+  readonly absPath: string;
+  readonly size: number;
+  readonly inode: bigint;
+  readonly mtimeNs: bigint;
+  readonly isexec: boolean;
+}
+
+async function hashEntries(items: readonly ToHash[], opts: HashOutputOptions): Promise<HashedFile[]> {
+  const { index, hashName } = opts;
+  const keys = items.map((i) => ({ path: i.absPath, inode: i.inode, mtimeNs: i.mtimeNs, size: i.size, hashName }));
+  const known = getHashes(index, keys);
+  const misses = items.filter((i) => !known.has(i.absPath));
+  let fresh = new Map<string, FileHash>();
+  if (misses.length > 0) {
+    fresh = await hashFiles(misses.map((m) => ({ absPath: m.absPath, size: m.size })), { hashName, signal: opts.signal, onProgress: opts.onProgress });
+  }
+  const remember: { path: string; inode: bigint; mtimeNs: bigint; size: number; hashName: HashName; md5: string }[] = [];
+  const out = items.map((i): HashedFile => {
+    const hit = known.get(i.absPath);
+    if (hit !== undefined) return { relpath: i.relpath, absPath: i.absPath, md5: hit, size: i.size, isexec: i.isexec };
+    const h = fresh.get(i.absPath);
+    if (!h) throw new LockstepError('INTERNAL', `No hash was computed for ${i.absPath}.`, { path: i.absPath });
+    const md5 = pickLegacyForm(h, opts.recorded?.get(i.relpath));
+    // Remember only when the file did not change while it was read (size is the cheap witness here).
+    if (h.size === i.size) remember.push({ path: i.absPath, inode: i.inode, mtimeNs: i.mtimeNs, size: i.size, hashName, md5 });
+    return { relpath: i.relpath, absPath: i.absPath, md5, size: h.size, isexec: i.isexec };
+  });
+  putHashes(index, remember);
+  return out;
+}
+
+/** For legacy hashes, the DVC 2 whole-file form counts as unchanged when that is what was recorded. */
+function pickLegacyForm(h: FileHash, recorded: string | undefined): string {
+  if (h.md5v2 !== undefined && recorded !== undefined && h.md5v2 === recorded) return h.md5v2;
+  return h.md5;
+}

@@ -1,0 +1,130 @@
+import { createHash, type Hash } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import type { ObjectStore } from '../cache/odb.ts';
+import { LockstepError, fromFsError, isLockstepError } from '../errors/index.ts';
+import { md5Dos2UnixFile } from '../hash/dos2unix.ts';
+import type { IndexDb } from '../index/db.ts';
+import { getPartialDownload, putPartialDownload, removePartialDownload } from '../index/remote-transfers.ts';
+import { countingStream } from './counting-stream.ts';
+import { expectedMd5 } from './object-key.ts';
+import { withRetry, type RetryPolicy, DEFAULT_RETRY } from './retry.ts';
+import type { ObjectRef, Remote } from './types.ts';
+
+/** Everything one download needs. */
+export interface DownloadTarget {
+  readonly remote: Remote;
+  readonly odb: ObjectStore;
+  readonly index?: IndexDb;
+  readonly ref: ObjectRef;
+  readonly key: string;
+  /** Where the partial file lives while bytes arrive. */
+  readonly partialPath: string;
+  readonly signal?: AbortSignal;
+  readonly onBytes?: (delta: number) => void;
+  readonly retry?: RetryPolicy;
+}
+
+async function fileSize(p: string): Promise<number> {
+  try {
+    return (await stat(p)).size;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return -1;
+    throw fromFsError(err, p, 'inspect the partial download');
+  }
+}
+
+async function hashPrefix(p: string, hash: Hash): Promise<void> {
+  for await (const chunk of createReadStream(p)) hash.update(chunk as Buffer);
+}
+
+async function discard(t: DownloadTarget): Promise<void> {
+  await rm(t.partialPath, { force: true });
+  if (t.index) removePartialDownload(t.index, t.remote.url, t.key);
+}
+
+/**
+ * Downloads one object into the cache, resuming from its partial file when the index says one belongs to
+ * the same remote object (same etag). Bytes are appended to the partial file and hashed on the way (the
+ * kept prefix is hashed from disk first); a dropped connection, a stall or a 5xx retries from the bytes
+ * already on disk. Only an object whose size and md5 match its oid enters the cache (moved in by the
+ * ObjectStore: temp + rename + 0444); anything else is deleted and reported as CORRUPT_OBJECT.
+ */
+export async function downloadOne(t: DownloadTarget): Promise<number> {
+  await mkdir(path.dirname(t.partialPath), { recursive: true }).catch((err: unknown) => {
+    throw fromFsError(err, path.dirname(t.partialPath), 'create the download folder');
+  });
+  const rec = t.index ? getPartialDownload(t.index, t.remote.url, t.key) : undefined;
+  let etag = rec?.path === t.partialPath ? rec.etag ?? undefined : undefined;
+  if (rec === undefined || rec.path !== t.partialPath) await rm(t.partialPath, { force: true });
+  let counted = 0;
+  let size = 0;
+  let hash: Hash = createHash('md5');
+  let freshRetryUsed = false;
+  for (;;) {
+    try {
+      await withRetry(async () => {
+        const have = Math.max(0, await fileSize(t.partialPath));
+        hash = createHash('md5');
+        if (have > 0) await hashPrefix(t.partialPath, hash);
+        // Progress counts what is on disk: rewind to it after a failed attempt.
+        t.onBytes?.(have - counted);
+        counted = have;
+        if (have > 0 && rec !== undefined && have >= rec.size) {
+          size = rec.size; // complete before the last run was killed: only verification is left
+          return;
+        }
+        const body = await t.remote.read(t.key, { signal: t.signal, offset: have, ifMatch: have > 0 ? etag : undefined });
+        size = body.size;
+        if (have === 0) {
+          etag = body.etag;
+          if (t.index) putPartialDownload(t.index, t.remote.url, { key: t.key, path: t.partialPath, etag: etag ?? null, size: body.size });
+        }
+        const counter = countingStream((d) => {
+          counted += d;
+          t.onBytes?.(d);
+        }, hash);
+        try {
+          await pipeline(body.stream, counter.stream, createWriteStream(t.partialPath, { flags: 'a' }), { signal: t.signal });
+        } catch (err) {
+          if (t.signal?.aborted) throw new LockstepError('ABORTED', 'The operation was cancelled.', {}, { cause: err });
+          throw new LockstepError('REMOTE_ERROR', `The download of ${t.key} from remote "${t.remote.name}" broke off after ${counted} bytes: ${(err as Error).message}.`, { remote: t.remote.name, key: t.key, retryable: true }, { cause: err });
+        }
+      }, { signal: t.signal, policy: t.retry ?? DEFAULT_RETRY });
+    } catch (err) {
+      if (isLockstepError(err) && err.data.restart === true && !freshRetryUsed) {
+        freshRetryUsed = true;
+        await discard(t);
+        continue;
+      }
+      throw err;
+    }
+    const onDisk = await fileSize(t.partialPath);
+    const problem = onDisk !== size
+      ? `it has ${onDisk} bytes, the remote said ${size}`
+      : await hashProblem(t, hash.digest('hex'));
+    if (problem === undefined) break;
+    await discard(t);
+    t.onBytes?.(-counted);
+    counted = 0;
+    if (!freshRetryUsed && rec !== undefined) {
+      // The kept prefix may be what was wrong: try once more from zero before calling the object corrupt.
+      freshRetryUsed = true;
+      continue;
+    }
+    throw new LockstepError('CORRUPT_OBJECT', `The object ${t.ref.oid} downloaded from remote "${t.remote.name}" (${t.key}) is damaged: ${problem}. It was not put in the cache; the remote copy needs to be re-pushed from a machine that has the data.`, { oid: t.ref.oid, remote: t.remote.name, key: t.key });
+  }
+  await t.odb.addFile(t.partialPath, t.ref.oid, t.ref.hashName, { move: true });
+  if (t.index) removePartialDownload(t.index, t.remote.url, t.key);
+  return size;
+}
+
+async function hashProblem(t: DownloadTarget, md5: string): Promise<string | undefined> {
+  const want = expectedMd5(t.ref.oid);
+  if (t.ref.hashName === 'md5') return md5 === want ? undefined : `its md5 is ${md5}, expected ${want}`;
+  // Legacy objects are named by their dos2unix hash, which only a second pass can compute.
+  const h = await md5Dos2UnixFile(t.partialPath, { signal: t.signal });
+  return h.v2 === want || h.v3 === want ? undefined : `its md5-dos2unix is ${h.v2}, expected ${want}`;
+}

@@ -1,0 +1,118 @@
+import { readFileSync } from 'node:fs';
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import { S3Client } from '@aws-sdk/client-s3';
+import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
+import { LockstepError } from '../errors/index.ts';
+
+/** The remote options (dvc-format.md §5.3) that shape the S3 client. Values arrive as config strings. */
+export type S3RemoteOptions = Readonly<Record<string, unknown>>;
+
+function str(opts: S3RemoteOptions, key: string): string | undefined {
+  const v = opts[key];
+  if (v === undefined || v === null) return undefined;
+  return Array.isArray(v) ? v.join(',') : String(v);
+}
+
+/** ConfigObj booleans: `true`/`false` in any case (and DVC's Python-style `True`). */
+export function configBool(opts: S3RemoteOptions, key: string, dflt: boolean): boolean {
+  const v = str(opts, key);
+  if (v === undefined) return dflt;
+  if (/^(true|yes|1|on)$/i.test(v)) return true;
+  if (/^(false|no|0|off)$/i.test(v)) return false;
+  throw new LockstepError('CONFIG_ERROR', `Remote option "${key}" must be true or false, got "${v}".`, { key, value: v });
+}
+
+function seconds(opts: S3RemoteOptions, key: string, dflt: number): number {
+  const v = str(opts, key);
+  if (v === undefined) return dflt;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new LockstepError('CONFIG_ERROR', `Remote option "${key}" must be a positive number of seconds, got "${v}".`, { key, value: v });
+  return n;
+}
+
+const noop = (): void => {};
+const SILENT_LOGGER = { trace: noop, debug: noop, info: noop, warn: noop, error: noop };
+
+/** What `createS3Client` built, plus the facts error messages need. */
+export interface S3ClientBundle {
+  readonly client: S3Client;
+  readonly endpoint?: string;
+  close(): void;
+}
+
+/**
+ * Builds the SDK client for one remote. Path-style addressing and checksums only "when required" are
+ * deliberate (ENVIRONMENT.md): with the SDK defaults many S3-compatible stores save the aws-chunked
+ * framing into the object. Integrity comes from our own md5 checks instead. The SDK's own retries are
+ * off (`maxAttempts: 1`) because a streamed body cannot be replayed; the remote retries with a fresh
+ * stream. Credentials: static keys from config (only ever in config.local), anonymous when allowed, else
+ * the standard AWS chain (env, shared files, SSO, profile).
+ */
+export function createS3Client(remoteName: string, opts: S3RemoteOptions, maxSockets: number): S3ClientBundle {
+  let endpoint = str(opts, 'endpointurl');
+  if (endpoint !== undefined) {
+    try {
+      const u = new URL(endpoint);
+      if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('scheme');
+      if (!configBool(opts, 'use_ssl', true) && u.protocol === 'https:') u.protocol = 'http:';
+      endpoint = u.toString().replace(/\/$/, '');
+    } catch {
+      throw new LockstepError('CONFIG_ERROR', `Remote "${remoteName}" has a malformed endpointurl "${endpoint}". Use e.g. https://s3.example.com:9000.`, { remote: remoteName, endpointurl: endpoint });
+    }
+  }
+  const sslVerify = str(opts, 'ssl_verify');
+  const httpsAgentOpts: ConstructorParameters<typeof HttpsAgent>[0] = { keepAlive: true, maxSockets };
+  if (sslVerify !== undefined) {
+    if (/^(false|no|0|off)$/i.test(sslVerify)) httpsAgentOpts.rejectUnauthorized = false;
+    else if (!/^(true|yes|1|on)$/i.test(sslVerify)) {
+      try {
+        httpsAgentOpts.ca = readFileSync(sslVerify);
+      } catch {
+        throw new LockstepError('CONFIG_ERROR', `Remote "${remoteName}": ssl_verify points at ${sslVerify}, which cannot be read.`, { remote: remoteName, file: sslVerify });
+      }
+    }
+  }
+  const httpAgent = new HttpAgent({ keepAlive: true, maxSockets });
+  const httpsAgent = new HttpsAgent(httpsAgentOpts);
+  const keyId = str(opts, 'access_key_id');
+  const secret = str(opts, 'secret_access_key');
+  if ((keyId === undefined) !== (secret === undefined)) {
+    throw new LockstepError('CONFIG_ERROR', `Remote "${remoteName}" sets only one of access_key_id and secret_access_key; set both (with --local) or neither.`, { remote: remoteName });
+  }
+  const anonymous = configBool(opts, 'allow_anonymous_login', false) && keyId === undefined;
+  const profile = str(opts, 'profile');
+  const credentials = keyId !== undefined && secret !== undefined
+    ? { accessKeyId: keyId, secretAccessKey: secret, sessionToken: str(opts, 'session_token') }
+    : anonymous
+      ? { accessKeyId: '', secretAccessKey: '' }
+      : fromNodeProviderChain({ profile, filepath: str(opts, 'credentialpath'), configFilepath: str(opts, 'configpath') });
+  const client = new S3Client({
+    region: str(opts, 'region') ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
+    endpoint,
+    forcePathStyle: true,
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+    maxAttempts: 1,
+    // A silent logger: the SDK otherwise warns on stderr about every failed streamed upload, which we retry ourselves.
+    logger: SILENT_LOGGER,
+    credentials,
+    ...(anonymous ? { signer: { sign: async (req) => req } } : {}),
+    requestHandler: {
+      connectionTimeout: seconds(opts, 'connect_timeout', 15) * 1000,
+      // Idle-socket timeout: a server that stalls mid-body is given up on and the transfer retried.
+      socketTimeout: seconds(opts, 'read_timeout', 60) * 1000,
+      httpAgent,
+      httpsAgent,
+    },
+  });
+  return {
+    client,
+    endpoint,
+    close: () => {
+      client.destroy();
+      httpAgent.destroy();
+      httpsAgent.destroy();
+    },
+  };
+}

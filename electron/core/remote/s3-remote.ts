@@ -1,0 +1,194 @@
+import { createReadStream } from 'node:fs';
+import type { Readable } from 'node:stream';
+import {
+  AbortMultipartUploadCommand, DeleteObjectCommand, GetObjectCommand, HeadBucketCommand, HeadObjectCommand,
+  ListObjectsV2Command, PutObjectCommand,
+} from '@aws-sdk/client-s3';
+import { LockstepError } from '../errors/index.ts';
+import { throwIfAborted } from '../jobs/abort.ts';
+import { cleanEtag, countingStream, md5HexToBase64 } from './counting-stream.ts';
+import { withRetry, DEFAULT_RETRY, type RetryPolicy } from './retry.ts';
+import type { S3ClientBundle } from './s3-client.ts';
+import { httpStatus, mapS3Error } from './s3-errors.ts';
+import { multipartUpload } from './s3-multipart.ts';
+import type { ObjectRef, ReadOptions, Remote, RemoteObjectStat, RemoteReadStream, UploadOptions } from './types.ts';
+
+const MiB = 1024 * 1024;
+
+/** Transfer tuning for an S3 remote; `openRemote` fills it from defaults and environment overrides. */
+export interface S3Tuning {
+  /** Files at or above this size go multipart (resumable). */
+  readonly multipartThreshold: number;
+  readonly partSize: number;
+  readonly partConcurrency: number;
+  readonly retry: RetryPolicy;
+}
+
+/** Defaults: multipart from 64 MiB in 16 MiB parts, 4 parts of a file in flight. */
+export const DEFAULT_S3_TUNING: S3Tuning = { multipartThreshold: 64 * MiB, partSize: 16 * MiB, partConcurrency: 4, retry: DEFAULT_RETRY };
+
+/**
+ * An S3 or S3-compatible remote (`s3://bucket/prefix`). Every request is retried with backoff on throttling,
+ * 5xx, timeouts and dropped connections; uploads are sent with Content-MD5 when the md5 is known (the
+ * server then rejects damaged bodies) and the returned etag is compared as well.
+ */
+export class S3Remote implements Remote {
+  readonly kind = 's3' as const;
+  readonly canList = true;
+  readonly name: string;
+  readonly url: string;
+  readonly bucket: string;
+  readonly prefix: string;
+  private readonly s3: S3ClientBundle;
+  private readonly tuning: S3Tuning;
+
+  constructor(name: string, url: string, loc: { bucket: string; prefix: string }, s3: S3ClientBundle, tuning: S3Tuning = DEFAULT_S3_TUNING) {
+    this.name = name;
+    this.url = url;
+    this.bucket = loc.bucket;
+    this.prefix = loc.prefix;
+    this.s3 = s3;
+    this.tuning = tuning;
+  }
+
+  private full(key: string): string {
+    return this.prefix === '' ? key : `${this.prefix}/${key}`;
+  }
+
+  private ctx(key: string | undefined, action: string) {
+    return { remote: this.name, bucket: this.bucket, key: key === undefined ? undefined : this.full(key), endpoint: this.s3.endpoint, action };
+  }
+
+  /** Sends one request with retries, mapping SDK errors to LockstepErrors. */
+  private async call<T>(key: string | undefined, action: string, signal: AbortSignal | undefined, fn: () => Promise<T>): Promise<T> {
+    return withRetry(async () => {
+      try {
+        return await fn();
+      } catch (err) {
+        throw mapS3Error(err, this.ctx(key, action));
+      }
+    }, { signal, policy: this.tuning.retry });
+  }
+
+  async stat(key: string, signal?: AbortSignal): Promise<RemoteObjectStat | null> {
+    try {
+      const res = await this.call(key, 'inspect', signal, () => this.s3.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: this.full(key) }), { abortSignal: signal }));
+      return { size: res.ContentLength ?? 0, etag: cleanEtag(res.ETag) };
+    } catch (err) {
+      if (err instanceof LockstepError && err.code === 'REMOTE_NOT_FOUND' && err.data.s3Code !== 'NoSuchBucket') return null;
+      throw err;
+    }
+  }
+
+  async exists(key: string, ref: ObjectRef, signal?: AbortSignal): Promise<boolean> {
+    const st = await this.stat(key, signal);
+    // A size that disagrees with the manifest means a damaged object: treat it as missing so it is re-sent.
+    return st !== null && (ref.size === undefined || st.size === ref.size);
+  }
+
+  async *list(prefix: string, signal?: AbortSignal): AsyncIterable<string> {
+    const fullPrefix = this.full(prefix);
+    const strip = this.prefix === '' ? 0 : this.prefix.length + 1;
+    let token: string | undefined;
+    do {
+      const page = await this.call(prefix, 'list', signal, () => this.s3.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: fullPrefix, ContinuationToken: token }), { abortSignal: signal }));
+      for (const o of page.Contents ?? []) if (o.Key !== undefined) yield o.Key.slice(strip);
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token !== undefined);
+  }
+
+  async upload(srcAbs: string, key: string, opts: UploadOptions): Promise<void> {
+    throwIfAborted(opts.signal);
+    let problem: string | undefined;
+    if (opts.size >= this.tuning.multipartThreshold) {
+      problem = await multipartUpload({ client: this.s3.client, remote: this.name, bucket: this.bucket, s3Key: this.full(key), key, endpoint: this.s3.endpoint }, srcAbs, opts, this.tuning);
+    } else {
+      problem = await this.putSingle(srcAbs, key, opts);
+    }
+    if (problem === undefined) {
+      const st = await this.stat(key, opts.signal);
+      if (st !== null && st.size === opts.size) return;
+      problem = st === null ? 'the object is not there after the upload' : `the stored size ${st.size} differs from ${opts.size}`;
+    }
+    await this.remove(key).catch(() => undefined);
+    throw new LockstepError('CORRUPT_OBJECT', `Remote "${this.name}" stored ${this.full(key)} wrongly (${problem}); it was deleted. Run the push again.`, { remote: this.name, key: this.full(key) });
+  }
+
+  private async putSingle(srcAbs: string, key: string, opts: UploadOptions): Promise<string | undefined> {
+    const res = await withRetry(async () => {
+      const counter = countingStream(opts.onBytes);
+      const src = createReadStream(srcAbs);
+      src.on('error', (e) => counter.stream.destroy(e));
+      src.pipe(counter.stream);
+      try {
+        const out = await this.s3.client.send(new PutObjectCommand({
+          Bucket: this.bucket, Key: this.full(key), Body: counter.stream, ContentLength: opts.size,
+          ContentMD5: opts.md5 === undefined ? undefined : md5HexToBase64(opts.md5),
+        }), { abortSignal: opts.signal });
+        return { etag: cleanEtag(out.ETag), md5: counter.hash.digest('hex'), sent: counter.bytes() };
+      } catch (err) {
+        src.destroy();
+        opts.onBytes?.(-counter.bytes());
+        throw mapS3Error(err, this.ctx(key, 'upload'));
+      }
+    }, { signal: opts.signal, policy: this.tuning.retry });
+    if (opts.md5 !== undefined && res.md5 !== opts.md5) return `the local file changed while it was sent (md5 ${res.md5})`;
+    if (res.etag !== undefined && /^[0-9a-f]{32}$/.test(res.etag) && res.etag !== res.md5) return `server etag ${res.etag} differs from the md5 sent ${res.md5}`;
+    return undefined;
+  }
+
+  async read(key: string, opts: ReadOptions = {}): Promise<RemoteReadStream> {
+    const offset = opts.offset ?? 0;
+    const res = await this.call(key, 'download', opts.signal, async () => {
+      try {
+        return await this.s3.client.send(new GetObjectCommand({
+          Bucket: this.bucket, Key: this.full(key), Range: offset > 0 ? `bytes=${offset}-` : undefined, IfMatch: opts.ifMatch === undefined ? undefined : `"${opts.ifMatch}"`,
+        }), { abortSignal: opts.signal });
+      } catch (err) {
+        if (httpStatus(err) === 412 || httpStatus(err) === 416) {
+          throw new LockstepError('REMOTE_ERROR', `The object ${this.full(key)} on remote "${this.name}" changed since the download began; starting it over.`, { remote: this.name, key, restart: true, retryable: false }, { cause: err });
+        }
+        throw err;
+      }
+    });
+    const total = /\/(\d+)$/.exec(res.ContentRange ?? '')?.[1];
+    const size = total !== undefined ? Number(total) : (res.ContentLength ?? 0) + offset;
+    if (offset > 0 && res.ContentRange === undefined) {
+      // The server ignored the Range header and sent the whole object: we cannot append that.
+      (res.Body as Readable | undefined)?.destroy();
+      throw new LockstepError('REMOTE_ERROR', `Remote "${this.name}" does not support resuming downloads; starting ${key} over.`, { remote: this.name, key, restart: true, retryable: false });
+    }
+    return { stream: res.Body as Readable, size, etag: cleanEtag(res.ETag) };
+  }
+
+  async remove(key: string, signal?: AbortSignal): Promise<void> {
+    await this.call(key, 'delete', signal, () => this.s3.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.full(key) }), { abortSignal: signal }));
+  }
+
+  async abortUpload(key: string, uploadId: string): Promise<void> {
+    try {
+      await this.s3.client.send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: this.full(key), UploadId: uploadId }));
+    } catch (err) {
+      const status = httpStatus(err);
+      // Already gone, or a server without the call (s3rver): nothing more to do.
+      if (status === 404 || status === 405 || status === 501) return;
+      throw mapS3Error(err, this.ctx(key, 'abort the multipart upload of'));
+    }
+  }
+
+  /** Checks that the bucket exists and the credentials are accepted (for `remote test`). */
+  async checkBucket(signal?: AbortSignal): Promise<void> {
+    try {
+      await this.call(undefined, 'reach', signal, () => this.s3.client.send(new HeadBucketCommand({ Bucket: this.bucket }), { abortSignal: signal }));
+    } catch (err) {
+      if (err instanceof LockstepError && err.code === 'REMOTE_NOT_FOUND') {
+        throw mapS3Error(Object.assign(new Error('NoSuchBucket'), { name: 'NoSuchBucket' }), this.ctx(undefined, 'reach'));
+      }
+      throw err;
+    }
+  }
+
+  close(): void {
+    this.s3.close();
+  }
+}

@@ -1,0 +1,100 @@
+import { constants as fsc } from 'node:fs';
+import { chmod, copyFile, link, mkdir, open, rename, rm, stat, symlink } from 'node:fs/promises';
+import path from 'node:path';
+import { LockstepError, fromFsError } from '../errors/index.ts';
+import { tempPathFor } from '../cache/temp-file.ts';
+
+/** How a workspace file is made from its cache object (DVC `cache.type`). */
+export type LinkType = 'reflink' | 'hardlink' | 'symlink' | 'copy';
+
+/** Errors that mean "this link type is not possible here, try the next one" (DVC's list). Others are fatal. */
+const FALLBACK_CODES = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'EXDEV', 'ENOTTY', 'ENOSYS', 'EINVAL', 'EAGAIN']);
+
+// Read once: umask is process-wide, and reading it has to set it back, so doing that per file would race.
+const UMASK = process.umask();
+/** Mode of a writable workspace file (reflink/copy), as DVC gives it. */
+export const WRITABLE_MODE = 0o666 & ~UMASK;
+
+function errno(err: unknown): string | undefined {
+  return (err as NodeJS.ErrnoException | undefined)?.code;
+}
+
+/** Creates `tmp` from the object with one link type; throws the raw fs error. */
+async function make(type: LinkType, objAbs: string, tmp: string, objSize: number, isexec: boolean): Promise<void> {
+  const writableMode = isexec ? WRITABLE_MODE | (0o111 & ~UMASK) : WRITABLE_MODE;
+  switch (type) {
+    case 'reflink':
+      await copyFile(objAbs, tmp, fsc.COPYFILE_EXCL | fsc.COPYFILE_FICLONE_FORCE);
+      await chmod(tmp, writableMode);
+      return;
+    case 'copy':
+      // FICLONE (not _FORCE) still shares blocks where it can, and copies otherwise.
+      await copyFile(objAbs, tmp, fsc.COPYFILE_EXCL | fsc.COPYFILE_FICLONE);
+      await chmod(tmp, writableMode);
+      return;
+    case 'hardlink':
+      if (objSize === 0) {
+        // DVC writes an empty file instead of linking 0-byte objects: thousands of links to one inode hit link limits.
+        await (await open(tmp, 'wx', writableMode)).close();
+        await chmod(tmp, writableMode);
+        return;
+      }
+      await link(objAbs, tmp);
+      return;
+    case 'symlink':
+      await symlink(objAbs, tmp);
+      return;
+  }
+}
+
+/**
+ * Materialises a cache object at `destAbs`, trying `types` in order and falling back on the errors DVC falls back
+ * on (dvc-format.md §4.3). The result is built under a temp name in the destination directory and renamed over
+ * `destAbs`, so a reader sees the old file or the new one, never a partial one. reflink/copy give a writable file
+ * (0666 & ~umask, plus x when `isexec`); hardlink/symlink give the read-only cache inode (a symlink points to the
+ * absolute object path). An executable output skips hardlink/symlink: setting +x there would change the shared
+ * cache object's mode, so it gets its own inode (copy) instead. Returns the link type used.
+ */
+export async function linkFromCache(objAbs: string, destAbs: string, types: readonly LinkType[], opts: { isexec?: boolean } = {}): Promise<LinkType> {
+  const isexec = opts.isexec === true;
+  let candidates = isexec ? types.filter((t) => t !== 'hardlink' && t !== 'symlink') : [...types];
+  if (candidates.length === 0) candidates = ['copy'];
+  let objSize: number;
+  try {
+    objSize = (await stat(objAbs)).size;
+  } catch (err) {
+    if (errno(err) === 'ENOENT') throw new LockstepError('MISSING_OBJECT', `The cache object ${objAbs} is missing, so ${destAbs} cannot be created. Fetch it from a remote first.`, { object: objAbs, path: destAbs });
+    throw fromFsError(err, objAbs, 'read the cache object');
+  }
+  try {
+    await mkdir(path.dirname(destAbs), { recursive: true });
+  } catch (err) {
+    throw fromFsError(err, path.dirname(destAbs), 'create the directory');
+  }
+  const failures: string[] = [];
+  for (const type of candidates) {
+    const tmp = tempPathFor(destAbs);
+    try {
+      await make(type, objAbs, tmp, objSize, isexec);
+    } catch (err) {
+      await rm(tmp, { force: true });
+      if (FALLBACK_CODES.has(errno(err) ?? '')) {
+        failures.push(`${type}: ${errno(err)}`);
+        continue;
+      }
+      throw fromFsError(err, destAbs, `create (${type} from the cache)`);
+    }
+    try {
+      await rename(tmp, destAbs);
+    } catch (err) {
+      await rm(tmp, { force: true });
+      throw fromFsError(err, destAbs, 'replace');
+    }
+    return type;
+  }
+  throw new LockstepError(
+    'IO_ERROR',
+    `None of the configured link types (${candidates.join(', ')}) work for ${destAbs} (${failures.join('; ')}). Add "copy" to cache.type.`,
+    { path: destAbs, tried: failures },
+  );
+}

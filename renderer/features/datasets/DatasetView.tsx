@@ -1,0 +1,121 @@
+import { useApp } from '../../store/react.ts';
+import { Chip } from '../../components/Chip.tsx';
+import { formatBytes, formatDelta, formatRelative, shortHash } from '../../format.ts';
+import { SizeChart } from './SizeChart.tsx';
+
+/** One dataset over time: versions, a size chart, a diff of any two versions, a preview. */
+export function DatasetView() {
+  const path = useApp((s) => s.datasetPath);
+  const history = useApp((s) => s.history);
+  const compare = useApp((s) => s.compare);
+  const diff = useApp((s) => s.diff);
+  const preview = useApp((s) => s.preview);
+  const setCompare = useApp((s) => s.setCompare);
+  const loadPreview = useApp((s) => s.loadPreview);
+  if (!path) return <p className="muted">Pick a dataset in the sidebar.</p>;
+  return (
+    <section className="dataset" aria-label={`Dataset ${path}`}>
+      <h2>{path}</h2>
+      {!history ? <p className="muted">Reading history…</p> : null}
+      {history ? (
+        <>
+          <SizeChart versions={history.versions} />
+          <table className="table">
+            <thead>
+              <tr>
+                <th>A</th>
+                <th>B</th>
+                <th>Version</th>
+                <th>Size</th>
+                <th>Files</th>
+                <th>First seen</th>
+                <th>Where</th>
+              </tr>
+            </thead>
+            <tbody>
+              {[...history.versions].reverse().map((v) => (
+                <tr key={v.md5}>
+                  <td>
+                    <input type="radio" name="cmp-a" aria-label={`Compare from ${shortHash(v.md5)}`} checked={compare.a === v.firstCommit} onChange={() => void setCompare('a', v.firstCommit)} />
+                  </td>
+                  <td>
+                    <input type="radio" name="cmp-b" aria-label={`Compare to ${shortHash(v.md5)}`} checked={compare.b === v.firstCommit} onChange={() => void setCompare('b', v.firstCommit)} />
+                  </td>
+                  <td>
+                    <code>{shortHash(v.md5)}</code>
+                  </td>
+                  <td>{formatBytes(v.size)}</td>
+                  <td>{v.nfiles ?? '—'}</td>
+                  <td>
+                    {formatRelative(v.date)} <code className="muted">{v.firstCommit.slice(0, 7)}</code>
+                  </td>
+                  <td>
+                    <Chip tone={v.availability === 'local' ? 'ok' : v.availability === 'remote' ? 'warn' : 'bad'}>{v.availability}</Chip>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      ) : null}
+      {diff ? (
+        <div className="diff" aria-label="Version diff">
+          <h3>
+            Changes {shortHash(diff.a)} → {shortHash(diff.b)}: {diff.totalChanged} file{diff.totalChanged === 1 ? '' : 's'}
+          </h3>
+          <table className="table small">
+            <tbody>
+              {diff.files.map((f) => (
+                <tr key={f.relpath} className={`diff-${f.change}`}>
+                  <td>{f.change}</td>
+                  <td>
+                    <button type="button" className="link" onClick={() => void loadPreview(`${path}/${f.relpath}`, f.change === 'removed' ? diff.a : diff.b)}>
+                      {f.relpath}
+                    </button>
+                  </td>
+                  <td>{formatBytes(f.newSize ?? f.oldSize)}</td>
+                  <td>{f.oldSize !== null && f.newSize !== null ? formatDelta(f.newSize - f.oldSize) : ''}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {diff.truncated ? <p className="muted small">Showing the first {diff.files.length}.</p> : null}
+          {diff.csv.map((c) => (
+            <div key={c.relpath} className="csv-summary small">
+              <strong>{c.relpath}</strong>: rows {c.oldRows ?? '—'} → {c.newRows ?? '—'}, columns {c.oldColumns.length} → {c.newColumns.length}
+              {c.addedSample.length > 0 ? <pre className="added">{c.addedSample.join('\n')}</pre> : null}
+              {c.removedSample.length > 0 ? <pre className="removed">{c.removedSample.join('\n')}</pre> : null}
+            </div>
+          ))}
+        </div>
+      ) : null}
+      {preview ? (
+        <div className="preview" aria-label="Preview">
+          {preview.kind === 'csv' ? (
+            <table className="table small">
+              <thead>
+                <tr>
+                  {preview.header.map((h, i) => (
+                    <th key={i}>{h}</th>
+                  ))}
+                </tr>
+              </thead>
+              <tbody>
+                {preview.rows.map((r, i) => (
+                  <tr key={i}>
+                    {r.map((cell, j) => (
+                      <td key={j}>{cell}</td>
+                    ))}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          ) : null}
+          {preview.kind === 'image' ? <img src={preview.dataUrl} alt="Preview" className="preview-img" /> : null}
+          {preview.kind === 'text' ? <pre>{preview.text}</pre> : null}
+          {preview.kind === 'none' ? <p className="muted small">{preview.reason}</p> : null}
+        </div>
+      ) : null}
+    </section>
+  );
+}

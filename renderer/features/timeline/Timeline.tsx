@@ -1,0 +1,89 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useApp } from '../../store/react.ts';
+import { TimelineRow } from './TimelineRow.tsx';
+
+const ROW_ESTIMATE = 72;
+
+/**
+ * The commit timeline: a virtual list (only visible rows exist in the DOM), loading pages from the
+ * service as they scroll into view. Arrow keys / j k move the selection, Home/End jump.
+ */
+export function Timeline() {
+  const total = useApp((s) => s.total);
+  const rows = useApp((s) => s.rows);
+  const loaded = useApp((s) => s.timelineLoaded);
+  const selectedOid = useApp((s) => s.selectedOid);
+  const ensureRows = useApp((s) => s.ensureRows);
+  const selectCommit = useApp((s) => s.selectCommit);
+  const moveSelection = useApp((s) => s.moveSelection);
+  const parentRef = useRef<HTMLDivElement>(null);
+
+  const virtualizer = useVirtualizer({
+    count: total,
+    getScrollElement: () => parentRef.current,
+    estimateSize: () => ROW_ESTIMATE,
+    overscan: 8,
+    // jsdom has no layout; start with a plausible viewport so the first rows render everywhere.
+    initialRect: { width: 800, height: 720 },
+  });
+  const items = virtualizer.getVirtualItems();
+  const first = items[0]?.index ?? 0;
+  const last = items.at(-1)?.index ?? 0;
+
+  useEffect(() => {
+    if (total > 0) void ensureRows(first, last + 1);
+  }, [first, last, total, ensureRows]);
+
+  const selectedIndex = selectedOid ? rows.findIndex((r) => r?.oid === selectedOid) : -1;
+  useEffect(() => {
+    if (selectedIndex >= 0) virtualizer.scrollToIndex(selectedIndex, { align: 'auto' });
+  }, [selectedIndex, virtualizer]);
+
+  function onKey(e: KeyboardEvent) {
+    const page = Math.max(1, items.length - 2);
+    const moves: Record<string, number> = { ArrowDown: 1, j: 1, ArrowUp: -1, k: -1, PageDown: page, PageUp: -page, Home: -Infinity, End: Infinity };
+    const d = moves[e.key];
+    if (d === undefined) return;
+    e.preventDefault();
+    moveSelection(d === Infinity ? total : d === -Infinity ? -total : d);
+  }
+
+  if (loaded && total === 0) return <p className="empty muted">No commits match.</p>;
+  return (
+    <div ref={parentRef} className="timeline" tabIndex={0} role="listbox" aria-label="Timeline" onKeyDown={onKey}>
+      <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+        {items.map((vi) => {
+          const c = rows[vi.index];
+          return (
+            <div key={vi.key} data-index={vi.index} ref={virtualizer.measureElement} className="trow-slot" style={{ transform: `translateY(${vi.start}px)` }}>
+              {c ? <TimelineRow commit={c} selected={c.oid === selectedOid} onSelect={selectCommit} /> : <div className="trow placeholder muted">Loading…</div>}
+            </div>
+          );
+        })}
+      </div>
+    </div>
+  );
+}
+
+/** Filter bar: only commits that changed data, and free-text search over message, author and paths. */
+export function TimelineToolbar() {
+  const filter = useApp((s) => s.filter);
+  const setFilter = useApp((s) => s.setFilter);
+  const total = useApp((s) => s.total);
+  const [search, setSearch] = useState(filter.search);
+  useEffect(() => {
+    if (search === filter.search) return;
+    const t = setTimeout(() => void setFilter({ search }), 250);
+    return () => clearTimeout(t);
+  }, [search, filter.search, setFilter]);
+  return (
+    <div className="toolbar">
+      <input type="search" aria-label="Search commits" placeholder="Search message, author, path…" value={search} onChange={(e) => setSearch(e.target.value)} />
+      <label className="check">
+        <input type="checkbox" checked={filter.dataOnly} onChange={(e) => void setFilter({ dataOnly: e.target.checked })} /> Data changes only
+      </label>
+      <span className="muted small">{total} commits</span>
+    </div>
+  );
+}

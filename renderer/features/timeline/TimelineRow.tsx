@@ -1,0 +1,61 @@
+import { memo } from 'react';
+import type { TimelineCommit } from '../../../shared/model.ts';
+import { Chip } from '../../components/Chip.tsx';
+import { formatDelta, formatRelative } from '../../format.ts';
+
+function fmtValue(v: string | number | boolean | null): string {
+  if (v === null) return '∅';
+  if (typeof v === 'number') return Number.isInteger(v) ? String(v) : v.toPrecision(4);
+  return String(v);
+}
+
+/** One commit in the timeline: message, author, date, refs, data changes, params and metric deltas. */
+export const TimelineRow = memo(function TimelineRow({ commit, selected, onSelect }: { commit: TimelineCommit; selected: boolean; onSelect: (oid: string) => void }) {
+  const firstLine = commit.message.split('\n')[0] ?? '';
+  return (
+    <div
+      className={selected ? 'trow selected' : 'trow'}
+      role="option"
+      aria-selected={selected}
+      data-oid={commit.oid}
+      onClick={() => onSelect(commit.oid)}
+    >
+      <div className="trow-main">
+        <span className="trow-msg">{firstLine}</span>
+        {commit.refs.map((r) => (
+          <Chip key={`${r.kind}:${r.name}`} tone={r.kind}>
+            {r.name}
+          </Chip>
+        ))}
+      </div>
+      <div className="trow-meta muted small">
+        <span>{commit.author}</span> · <span title={new Date(commit.date).toISOString()}>{formatRelative(commit.date)}</span> · <code>{commit.oid.slice(0, 7)}</code>
+        {commit.envChanged ? <Chip tone="warn">env changed</Chip> : null}
+      </div>
+      {commit.data.length + commit.params.length + commit.metrics.length > 0 ? (
+        <div className="trow-chips">
+          {commit.data.map((d) => (
+            <Chip key={d.path} tone="data" title={`${d.change}: ${d.path}`}>
+              {d.change === 'added' ? '+ ' : d.change === 'removed' ? '− ' : '~ '}
+              {d.path}
+              {d.filesAdded ? ` +${d.filesAdded}` : ''}
+              {d.filesRemoved ? ` −${d.filesRemoved}` : ''}
+              {d.filesModified ? ` ~${d.filesModified}` : ''}
+              {d.sizeDelta ? ` (${formatDelta(d.sizeDelta)})` : ''}
+            </Chip>
+          ))}
+          {commit.params.slice(0, 3).map((p) => (
+            <Chip key={`p:${p.file}:${p.key}`} title={p.file}>
+              {p.key}: {fmtValue(p.old)} → {fmtValue(p.new)}
+            </Chip>
+          ))}
+          {commit.metrics.slice(0, 3).map((m) => (
+            <Chip key={`m:${m.file}:${m.key}`} tone="ok" title={m.file}>
+              {m.key}: {fmtValue(m.old)} → {fmtValue(m.new)}
+            </Chip>
+          ))}
+        </div>
+      ) : null}
+    </div>
+  );
+});

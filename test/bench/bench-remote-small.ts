@@ -1,0 +1,63 @@
+// Issue 3, benchmark 2: push then pull 5,000 files of 64 KiB through s3rver, Lockstep against rclone on
+// the same server (many small objects is where DVC is slowest). Target: Lockstep >= 1.5x rclone.
+import path from 'node:path';
+import type { Benchmark } from './lib/benchmark.ts';
+import { requireCommand } from './lib/lockstep.ts';
+import type { TimedRun } from './lib/proc.ts';
+import { smallFilesRemote } from './lib/remote-fixtures.ts';
+import { fmtBytes, fmtRatio } from './lib/stats.ts';
+import { dropPrefix, lockstepRoundTrip, rcloneRoundTrip } from './lib/transfer.ts';
+
+const T_RCLONE = 'push+pull of 5,000 x 64 KiB: >= 1.5x rclone';
+
+export const benchmark: Benchmark = {
+  id: 'remote-small',
+  title: 'push then pull 5,000 files of 64 KiB via s3rver (vs rclone)',
+  issue: 3,
+  fixtures: [smallFilesRemote.id],
+  async run(ctx) {
+    requireCommand('push', 'pull');
+    const f = await ctx.fixture(smallFilesRemote);
+    const trials = ctx.trials(1);
+    const bytes = f.count * f.size;
+    ctx.rec.param('files', f.count);
+    ctx.rec.param('file size', fmtBytes(f.size));
+    ctx.rec.param('trials per tool', trials);
+    ctx.rec.param('server', 's3rver on 127.0.0.1 (separate Node process)');
+    ctx.rec.param('lockstep commands', 'lockstep push --json; git clone; lockstep pull --json (empty cache), default -j');
+    ctx.rec.param('peer commands', 'rclone copy data s3r:bench/P; rclone copy s3r:bench/P NEWDIR (rclone defaults: 4 transfers, 8 checkers)');
+    const haveRclone = ctx.requirePeer('rclone', [T_RCLONE]);
+    const ours = { push: [] as TimedRun[], pull: [] as TimedRun[], both: [] as number[] };
+    const peer = { push: [] as TimedRun[], pull: [] as TimedRun[], both: [] as number[] };
+    for (let i = 0; i < trials; i++) {
+      if (haveRclone) {
+        const r = await rcloneRoundTrip({ srcDir: path.join(f.repo, 'data'), server: f.server, prefix: `rclone-${i}`, workDir: ctx.dir, expectFiles: f.count, expectBytes: bytes });
+        peer.push.push(r.push);
+        peer.pull.push(r.pull);
+        peer.both.push(r.push.wallMs + r.pull.wallMs);
+        ctx.log(`rclone push ${r.push.wallMs.toFixed(0)} ms, pull ${r.pull.wallMs.toFixed(0)} ms`);
+        await dropPrefix(f.server, `rclone-${i}`);
+      }
+      const prefix = `lockstep-${i}`;
+      const r = await lockstepRoundTrip({ repo: f.repo, server: f.server, prefix, workDir: ctx.dir, outPath: 'data', expectFiles: f.count, expectBytes: bytes });
+      ours.push.push(r.push);
+      ours.pull.push(r.pull);
+      ours.both.push(r.push.wallMs + r.pull.wallMs);
+      ctx.log(`lockstep push ${r.push.wallMs.toFixed(0)} ms, pull ${r.pull.wallMs.toFixed(0)} ms`);
+      // Keep the last complete push for remote-status; free the others.
+      if (f.pushedPrefix) await dropPrefix(f.server, f.pushedPrefix);
+      f.pushedPrefix = prefix;
+    }
+    const mPush = ctx.rec.measure('lockstep', 'push', ours.push, { bytes });
+    const mPull = ctx.rec.measure('lockstep', 'pull (download, verify, checkout)', ours.pull, { bytes });
+    const mBoth = ctx.rec.measure('lockstep', 'push + pull', ours.both, { bytes: 2 * bytes });
+    if (haveRclone) {
+      const pPush = ctx.rec.measure('rclone', 'copy up', peer.push, { bytes });
+      const pPull = ctx.rec.measure('rclone', 'copy down', peer.pull, { bytes });
+      const pBoth = ctx.rec.measure('rclone', 'copy up + copy down', peer.both, { bytes: 2 * bytes });
+      const r = pBoth.medianMs / mBoth.medianMs;
+      ctx.rec.target({ target: T_RCLONE, measured: `lockstep ${fmtRatio(r)} rclone's speed`, pass: r >= 1.5 });
+      ctx.rec.note(`Per direction: push ${fmtRatio(pPush.medianMs / mPush.medianMs)}, pull ${fmtRatio(pPull.medianMs / mPull.medianMs)} rclone's speed.`);
+    }
+  },
+};

@@ -1,0 +1,97 @@
+// Chromium measurements for the UI benchmark, through playwright-core driving the apt chromium.
+import { readFileSync } from 'node:fs';
+import { chromium } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+
+/** The apt chromium binary (never a downloaded one: `npx playwright install` cannot work here). */
+export const CHROMIUM = '/usr/bin/chromium';
+
+/**
+ * Launches headless Chromium. Frame-rate limit and vsync are off so requestAnimationFrame fires as soon
+ * as a frame is done: the gap between callbacks is then the frame's real cost, not the 16.7 ms vsync tick.
+ */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-frame-rate-limit', '--disable-gpu-vsync'],
+  });
+}
+
+/** Frame gaps recorded while scrolling a scroll container from top to bottom, `stepPx` per frame. */
+export interface ScrollTrace {
+  readonly frameMs: number[];
+  readonly scrollHeight: number;
+  readonly totalMs: number;
+}
+
+/**
+ * Scrolls the element matching `selector` to its end, moving `stepPx` each animation frame, and records
+ * the time between consecutive frames. Stops at the bottom or after `maxFrames`.
+ */
+export async function scrollThrough(page: Page, selector: string, stepPx: number, maxFrames = 20_000): Promise<ScrollTrace> {
+  return page.evaluate(
+    ({ selector, stepPx, maxFrames }) =>
+      new Promise<ScrollTrace>((resolve, reject) => {
+        const el = document.querySelector(selector);
+        if (!el) {
+          reject(new Error(`no element ${selector}`));
+          return;
+        }
+        const frameMs: number[] = [];
+        const t0 = performance.now();
+        let last = 0;
+        const tick = (t: number) => {
+          if (last > 0) frameMs.push(t - last);
+          last = t;
+          const atEnd = el.scrollTop + el.clientHeight >= el.scrollHeight - 1;
+          if (atEnd || frameMs.length >= maxFrames) {
+            resolve({ frameMs, scrollHeight: el.scrollHeight, totalMs: performance.now() - t0 });
+            return;
+          }
+          el.scrollTop += stepPx;
+          requestAnimationFrame(tick);
+        };
+        requestAnimationFrame(tick);
+      }),
+    { selector, stepPx, maxFrames },
+  );
+}
+
+/** Memory of Chromium's renderer processes: the largest current and peak resident set, MiB. */
+export async function rendererMemory(browser: Browser): Promise<{ rssMiB: number; peakMiB: number; renderers: number }> {
+  const session = await browser.newBrowserCDPSession();
+  const info = (await session.send('SystemInfo.getProcessInfo')) as { processInfo: { type: string; id: number }[] };
+  await session.detach();
+  let rss = 0;
+  let peak = 0;
+  let renderers = 0;
+  for (const p of info.processInfo) {
+    if (p.type !== 'renderer') continue;
+    renderers++;
+    // The page under test is by far the largest renderer; spare and utility renderers are a few MiB.
+    const status = readProcStatus(p.id);
+    rss = Math.max(rss, status.VmRSS ?? 0);
+    peak = Math.max(peak, status.VmHWM ?? 0);
+  }
+  return { rssMiB: rss / 1024, peakMiB: peak / 1024, renderers };
+}
+
+function readProcStatus(pid: number): Record<string, number> {
+  const out: Record<string, number> = {};
+  try {
+    for (const m of readFileSync(`/proc/${pid}/status`, 'utf8').matchAll(/^(Vm\w+):\s+(\d+) kB$/gm)) out[m[1]!] = Number(m[2]);
+  } catch {
+    // The process went away: it holds no memory.
+  }
+  return out;
+}
+
+/** The page's JavaScript heap in use, MiB (Chromium's own counter, for reference beside the RSS). */
+export async function jsHeapMiB(page: Page): Promise<number> {
+  const session = await page.context().newCDPSession(page);
+  await session.send('Performance.enable');
+  const { metrics } = (await session.send('Performance.getMetrics')) as { metrics: { name: string; value: number }[] };
+  await session.detach();
+  return (metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? 0) / 2 ** 20;
+}
