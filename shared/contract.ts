@@ -74,6 +74,8 @@ export const events = {
   /** A job started, progressed (throttled to ~10/s) or ended; carries the whole snapshot. */
   'job:update': evt<Job>(),
   'repo:changed': evt<RepoChanged>(),
+  /** Electron's File menu picked a repository (Open…, Open Recent). */
+  'menu:open': evt<{ readonly path: string }>(),
 } as const;
 
 export type RequestChannel = keyof typeof requests;

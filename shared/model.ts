@@ -72,9 +72,8 @@ export interface DataChange {
   readonly path: string;
   readonly change: 'added' | 'modified' | 'removed';
   readonly sizeDelta: number | null;
-  readonly filesAdded: number | null;
-  readonly filesRemoved: number | null;
-  readonly filesModified: number | null;
+  /** Change in file count (a single-file output counts as one file). */
+  readonly nfilesDelta: number | null;
 }
 
 export interface ValueChange {

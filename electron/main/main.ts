@@ -99,10 +99,8 @@ if (!app.requestSingleInstanceLock()) {
       (l) => service.subscribe(l),
       () => [...windows].map((w) => w.webContents),
     );
-    service.subscribe((event) => {
-      if (event === 'job:update') return;
-      void refreshMenu();
-    });
+    // Recent repositories change when the window opens one; rebuilding on focus keeps the menu current.
+    app.on('browser-window-focus', () => void refreshMenu());
     await refreshMenu();
     createWindow();
     app.on('activate', () => {

@@ -66,8 +66,10 @@ export function createAppStore(api: ApiClient): AppStore & { dispose(): void } {
       pending = setTimeout(() => void store.getState().reloadTimeline(), 150);
     }
   });
+  const offMenu = api.on('menu:open', ({ path }) => void store.getState().openRepo(path));
   return Object.assign(store, {
     dispose() {
+      offMenu();
       offJob();
       offChanged();
       clearTimeout(pending);

@@ -25,7 +25,9 @@ export type Fault =
   /** Send headers and this many body bytes, then go silent for `ms` before closing. */
   | { readonly kind: 'stall'; readonly afterBytes: number; readonly ms: number }
   /** Flip bits in the response body (same length): a server that lies about content. */
-  | { readonly kind: 'corrupt' };
+  | { readonly kind: 'corrupt' }
+  /** Hold the server's answer back for `ms` (a slow link), then pass it on unchanged. */
+  | { readonly kind: 'delay'; readonly ms: number };
 
 /** When to apply a fault: to requests matching `match`, `times` times (default 1; Infinity for always). */
 export interface FaultRule {
@@ -82,7 +84,12 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
       });
       return;
     }
-    const up = http.request({ host: target.hostname, port: target.port, method, path: url, headers: req.headers, agent }, (ur) => {
+    const up = http.request({ host: target.hostname, port: target.port, method, path: url, headers: req.headers, agent }, async (ur) => {
+      if (fault?.kind === 'delay') {
+        ur.pause();
+        await new Promise<void>((resolve) => timers.add(setTimeout(resolve, fault.ms)));
+        ur.resume();
+      }
       log.status = ur.statusCode;
       res.writeHead(ur.statusCode ?? 502, ur.headers);
       ur.on('data', (chunk: Buffer) => {

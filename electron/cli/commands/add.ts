@@ -1,4 +1,3 @@
-import { add } from '../../core/ops/add.ts';
 import type { CliCommand } from '../command.ts';
 import { formatBytes, plural } from '../format.ts';
 
@@ -14,6 +13,8 @@ export const command: CliCommand = {
   },
   allowPositionals: true,
   async run(ctx, values, positionals) {
+    // Loaded on use: `lockstep --help` and other commands do not pay for this operation's imports.
+    const { add } = await import('../../core/ops/add.ts');
     const repo = await ctx.openRepo();
     const result = await add(repo, { targets: positionals, cwd: ctx.cwd, stage: values['no-stage'] !== true, signal: ctx.signal, onProgress: ctx.progress });
     const lines = result.outputs.map((o) => {

@@ -1,5 +1,4 @@
 import { ERROR_CODES } from '../../core/errors/index.ts';
-import { checkout } from '../../core/ops/checkout.ts';
 import type { CliCommand } from '../command.ts';
 import { plural } from '../format.ts';
 
@@ -21,6 +20,8 @@ export const command: CliCommand = {
   },
   allowPositionals: true,
   async run(ctx, values, positionals) {
+    // Loaded on use: `lockstep --help` and other commands do not pay for this operation's imports.
+    const { checkout } = await import('../../core/ops/checkout.ts');
     const repo = await ctx.openRepo();
     const result = await checkout(repo, {
       targets: positionals,

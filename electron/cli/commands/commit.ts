@@ -1,4 +1,3 @@
-import { commit } from '../../core/ops/commit.ts';
 import type { CliCommand } from '../command.ts';
 import { formatBytes } from '../format.ts';
 
@@ -14,6 +13,8 @@ export const command: CliCommand = {
   },
   allowPositionals: true,
   async run(ctx, values, positionals) {
+    // Loaded on use: `lockstep --help` and other commands do not pay for this operation's imports.
+    const { commit } = await import('../../core/ops/commit.ts');
     const repo = await ctx.openRepo();
     const result = await commit(repo, { targets: positionals, cwd: ctx.cwd, stage: values['no-stage'] !== true, signal: ctx.signal, onProgress: ctx.progress });
     const lines: string[] = [];

@@ -1,4 +1,3 @@
-import { gc } from '../../core/ops/gc.ts';
 import type { CliCommand } from '../command.ts';
 import { formatBytes, plural } from '../format.ts';
 
@@ -23,6 +22,8 @@ export const command: CliCommand = {
   },
   allowPositionals: false,
   async run(ctx, values) {
+    // Loaded on use: `lockstep --help` and other commands do not pay for this operation's imports.
+    const { gc } = await import('../../core/ops/gc.ts');
     const repo = await ctx.openRepo();
     const result = await gc(repo, {
       allBranches: values['all-branches'] === true,

@@ -6,6 +6,11 @@ import { command as gc } from './gc.ts';
 import { command as init } from './init.ts';
 import { command as remove } from './remove.ts';
 import { command as status } from './status.ts';
+import { command as remote } from './remote.ts';
+import { command as push } from './push.ts';
+import { command as pull } from './pull.ts';
+import { command as fetch } from './fetch.ts';
+import { command as ui } from './ui.ts';
 
 /**
  * Every `lockstep` subcommand, in the order `lockstep --help` lists them. To add a command, create
@@ -19,4 +24,9 @@ export const commands: readonly CliCommand[] = [
   checkout,
   gc,
   remove,
+  remote,
+  push,
+  pull,
+  fetch,
+  ui,
 ];

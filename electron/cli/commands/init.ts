@@ -1,4 +1,3 @@
-import { init } from '../../core/ops/init.ts';
 import type { CliCommand } from '../command.ts';
 import { bulletList } from '../format.ts';
 
@@ -18,6 +17,8 @@ export const command: CliCommand = {
   },
   allowPositionals: false,
   async run(ctx, values) {
+    // Loaded on use: `lockstep --help` and other commands do not pay for this operation's imports.
+    const { init } = await import('../../core/ops/init.ts');
     const result = await init({ dir: ctx.cwd, subdir: values.subdir === true, force: values.force === true, stage: values['no-stage'] !== true });
     const text = `Initialised Lockstep in ${result.root}\n${bulletList(result.created)}\nNext: lockstep add <data folder>, then git commit.`;
     return { data: result, text };

@@ -1,4 +1,3 @@
-import { remove } from '../../core/ops/remove.ts';
 import type { CliCommand } from '../command.ts';
 
 /** `lockstep remove`: stop tracking outputs. */
@@ -17,6 +16,8 @@ export const command: CliCommand = {
   },
   allowPositionals: true,
   async run(ctx, values, positionals) {
+    // Loaded on use: `lockstep --help` and other commands do not pay for this operation's imports.
+    const { remove } = await import('../../core/ops/remove.ts');
     const repo = await ctx.openRepo();
     const result = await remove(repo, { targets: positionals, cwd: ctx.cwd, outs: values.outs === true, force: values.force === true, stage: values['no-stage'] !== true, signal: ctx.signal, onProgress: ctx.progress });
     const lines = result.untracked.map((u) => `Stopped tracking ${u.path}${u.dataDeleted ? ' and deleted its data' : ' (data kept)'}`);

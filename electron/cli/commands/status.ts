@@ -1,6 +1,6 @@
-import { status } from '../../core/ops/status.ts';
 import type { OutputStatus } from '../../core/ops/status.ts';
 import type { CliCommand } from '../command.ts';
+import { CLOUD_STATUS_OPTIONS, CLOUD_STATUS_USAGE, runCloudStatus } from './status-cloud.ts';
 
 const LABELS: Record<OutputStatus['state'], string> = {
   ok: 'up to date',
@@ -16,10 +16,14 @@ export const command: CliCommand = {
   summary: 'Show which tracked data changed, is missing, or is not saved in the cache',
   usage: `Usage: lockstep status [<output-or-.dvc-file>...]
 
-  With no arguments every tracked output is checked. -v also lists up-to-date outputs.`,
-  options: {},
+  With no arguments every tracked output is checked. -v also lists up-to-date outputs.
+${CLOUD_STATUS_USAGE}`,
+  options: { ...CLOUD_STATUS_OPTIONS },
   allowPositionals: true,
-  async run(ctx, _values, positionals) {
+  async run(ctx, values, positionals) {
+    // Loaded on use: `lockstep --help` and other commands do not pay for this operation's imports.
+    const { status } = await import('../../core/ops/status.ts');
+    if (values.cloud === true) return runCloudStatus(ctx, values, positionals);
     const repo = await ctx.openRepo();
     const result = await status(repo, { targets: positionals, cwd: ctx.cwd, signal: ctx.signal, onProgress: ctx.progress });
     const lines: string[] = [];

@@ -89,7 +89,8 @@ function parseValue(raw: string): ConfigValue | null {
   const [, listPart, singleRaw, emptyList] = m;
   if (emptyList !== undefined) return [];
   let single: string | undefined = singleRaw;
-  if ((listPart ?? '') === '' && single === undefined) return null;
+  // Python's regex reports the empty-value alternative as '' where JS reports an unmatched group.
+  if (!listPart && single === undefined) return '';
   if (single !== undefined) {
     if (listPart && !single) single = undefined;
     else single = unquote(single || '""');

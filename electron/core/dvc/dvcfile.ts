@@ -3,7 +3,7 @@
  * DVC's key order, and the round-trip update DVC performs when it re-saves an existing file.
  */
 import { LockstepError } from '../errors/index.ts';
-import { outputEntryToYaml, parseOutputEntry, schemaError } from './output.ts';
+import { outputEntryToYaml, parseOutputEntry, pyTruthy, schemaError } from './output.ts';
 import type { EntryContext, Output } from './output.ts';
 import { emitYaml } from './yaml-emit.ts';
 import type { YamlValue } from './yaml-emit.ts';
@@ -123,7 +123,7 @@ export function dvcFileToDict(d: DvcFile): Record<string, YamlValue> {
   if (d.deps && d.deps.length > 0) out.deps = d.deps.map(depToYaml);
   if (d.outs.length > 0) out.outs = d.outs.map(outputEntryToYaml);
   if (d.alwaysChanged) out.always_changed = true;
-  if (d.meta !== undefined && d.meta !== null) out.meta = d.meta as YamlValue;
+  if (pyTruthy(d.meta)) out.meta = d.meta as YamlValue;
   return out;
 }
 

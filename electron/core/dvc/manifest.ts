@@ -17,7 +17,9 @@ export interface ManifestEntry {
 
 /** The manifest bytes DVC writes for `entries` (sorted here; duplicates are a bug in the caller). */
 export function serializeManifest(entries: readonly ManifestEntry[]): Buffer {
-  const sorted = [...entries].sort((a, b) => compareCodePoints(a.relpath, b.relpath));
+  // Without surrogates (astral characters) UTF-16 order equals code-point order and `<` is much faster.
+  const astral = entries.some((e) => /[\ud800-\udfff]/.test(e.relpath));
+  const sorted = [...entries].sort(astral ? (a, b) => compareCodePoints(a.relpath, b.relpath) : (a, b) => (a.relpath < b.relpath ? -1 : a.relpath > b.relpath ? 1 : 0));
   for (let i = 1; i < sorted.length; i++) {
     if ((sorted[i] as ManifestEntry).relpath === (sorted[i - 1] as ManifestEntry).relpath) {
       throw new LockstepError('INTERNAL', `Directory manifest has the path ${JSON.stringify((sorted[i] as ManifestEntry).relpath)} twice.`);

@@ -144,7 +144,7 @@ export function outputEntryToYaml(o: Output): Record<string, YamlValue> {
   if (o.desc) e.desc = o.desc;
   if (o.type) e.type = o.type;
   if (o.labels && o.labels.length > 0) e.labels = o.labels;
-  if (o.meta !== undefined && o.meta !== null) e.meta = o.meta as YamlValue;
+  if (pyTruthy(o.meta)) e.meta = o.meta as YamlValue;
   if (!o.cache) e.cache = false;
   e.plot = x.plot;
   if (o.persist) e.persist = true;
@@ -170,6 +170,14 @@ export function lockEntryToYaml(o: Output): Record<string, YamlValue> {
   e.fs_config = x.fs_config;
   e.files = x.files;
   return dropUndefined(e);
+}
+
+/** Python truthiness, which decides whether DVC writes an optional value at all. */
+export function pyTruthy(v: unknown): boolean {
+  if (v === undefined || v === null || v === false || v === 0 || v === '') return false;
+  if (Array.isArray(v)) return v.length > 0;
+  if (typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) return Object.keys(v).length > 0;
+  return true;
 }
 
 function dropUndefined(e: Record<string, YamlValue | undefined>): Record<string, YamlValue> {

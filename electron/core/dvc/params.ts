@@ -5,6 +5,7 @@
  */
 import { parse as parseToml, TomlError } from 'smol-toml';
 import { LockstepError } from '../errors/index.ts';
+import { jsonErrorOffset } from './json-error.ts';
 import { loadYaml } from './yaml-load.ts';
 import { YamlFloat, YamlTimestamp } from './yaml-scalars.ts';
 
@@ -30,17 +31,12 @@ function parseJson(text: string, file: string): unknown {
     // Strict JSON: Python's json would also accept bare NaN/Infinity; such files get the parser's message.
     return JSON.parse(text);
   } catch (err) {
-    const msg = (err as Error).message;
-    const pos = /position (\d+)/.exec(msg);
-    let line: number | undefined;
-    let column: number | undefined;
-    if (pos?.[1]) {
-      const before = text.slice(0, Number(pos[1]));
-      line = before.split('\n').length;
-      column = Number(pos[1]) - before.lastIndexOf('\n');
-    }
-    const at = line !== undefined ? `${file}:${line}:${column}` : file;
-    throw new LockstepError('PARSE_ERROR', `${at}: ${msg}`, { file, line, column });
+    const problem = ((err as Error).message.split(', "')[0] ?? 'invalid JSON').replace(/ in JSON at position.*$/, '');
+    const offset = Math.max(0, jsonErrorOffset(text.replace(/^\ufeff/, '')));
+    const before = text.slice(0, offset);
+    const line = before.split('\n').length;
+    const column = offset - before.lastIndexOf('\n');
+    throw new LockstepError('PARSE_ERROR', `${file}:${line}:${column}: ${problem}`, { file, line, column });
   }
 }
 

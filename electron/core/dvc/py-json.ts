@@ -28,8 +28,12 @@ export function pyFloatRepr(x: number): string {
   return `${sign}${m}e${exp < 0 ? '-' : '+'}${e}`;
 }
 
+const SAFE_ASCII = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+
 /** Python's `json` string encoding with ensure_ascii: short escapes, lower-case `\uXXXX`, UTF-16 units. */
 export function pyJsonString(s: string): string {
+  // Fast path for the common case (plain ASCII names): nothing to escape.
+  if (SAFE_ASCII.test(s)) return `"${s}"`;
   let out = '"';
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);

@@ -1,47 +1,43 @@
-export const T = { diff: 0, adv: 0, ds: 0, rest: 0 };
-(globalThis as any).T = T;
-import type { Database } from 'better-sqlite3';
 import { advanceState, type BlobParser, type DataState } from './data-state.ts';
 import { isEnvFileName } from './file-roles.ts';
 import type { ParsedCommit } from './git-objects/parse-objects.ts';
 import type { HistoryGit } from './history-git.ts';
 import { diffStates } from './state-diff.ts';
-import { saveFileset, type CommitRow } from './timeline-store.ts';
-import { diffTrees } from './tree-diff.ts';
+import { filesetRecord, type CommitRow, type FilesetRecord } from './timeline-store.ts';
+import { diffTreesSync } from './tree-diff.ts';
 import { CHANGED_FILES_LIMIT } from './types.ts';
 
-/** The first parent's analysed state, with its DVC-root tree oid and stored fileset id. */
+/** The first parent's analysed state, with its DVC-root tree oid and fileset hash. */
 export interface ParentInfo {
   readonly state: DataState;
   readonly tree: string | null;
-  readonly filesetId: number;
+  /** The parent's fileset hash ('' for the empty state). */
+  readonly fileset: string;
 }
 
 /**
+ * Synchronous (git reads are positioned pack reads); may throw NeedsAsyncRead, so callers run it
+ * through `objects.withSync`, which is safe because it has no side effects.
  * Analyses one commit against its first parent: the tree diff (code side), the new data state, and the
  * differences in outputs, params, metrics and environment. Returns the row to store and the state its
  * children start from.
  */
-export async function analyseCommit(
-  db: Database,
+export function analyseCommit(
   git: HistoryGit,
   c: { oid: string; commit: ParsedCommit; tree: string | null; seq: number },
   parent: ParentInfo,
   parser: BlobParser,
-): Promise<{ row: CommitRow; state: DataState }> {
-  let t0 = performance.now();
-  const changed = await diffTrees(git.objects, parent.tree, c.tree);
-  T.diff += performance.now() - t0; t0 = performance.now();
-  const lookup = async (relPath: string): Promise<string | null> => {
+): { row: CommitRow; state: DataState; newFileset: FilesetRecord | null } {
+  const changed = diffTreesSync(git.objects, parent.tree, c.tree);
+  const lookup = (relPath: string): string | null => {
     if (!c.tree) return null;
-    const hit = await git.objects.pathOid(c.tree, relPath);
+    const hit = git.objects.pathOidSync(c.tree, relPath);
     return hit?.kind === 'blob' ? hit.oid : null;
   };
-  const state = await advanceState(parent.state, changed, parser, lookup);
-  T.adv += performance.now() - t0; t0 = performance.now();
+  const state = advanceState(parent.state, changed, parser, lookup);
   const d = diffStates(parent.state, state);
-  const filesetId = state.files === parent.state.files && parent.filesetId >= 0 ? parent.filesetId : saveFileset(db, state.files);
-  T.ds += performance.now() - t0; t0 = performance.now();
+  const newFileset = state.files === parent.state.files && parent.fileset ? null : filesetRecord(state.files);
+  const fileset = newFileset ? newFileset.hash : parent.fileset;
   let totalSize = 0;
   for (const o of state.outputs.values()) totalSize += o.size ?? 0;
   const paths = changed.map((x) => x.path).sort();
@@ -67,8 +63,7 @@ export async function analyseCommit(
     envFingerprint: state.env.fingerprint,
     envChanged: d.envChanged,
     changes: { outputs: d.outputs, params: d.params, metrics: d.metrics, envFiles, warnings: state.warnings.filter((w) => changedSet.has(w.file)).map((w) => `${w.file}: ${w.message}`) },
-    filesetId,
+    fileset,
   };
-  T.rest += performance.now() - t0;
-  return { row, state };
+  return { row, state, newFileset };
 }

@@ -26,6 +26,8 @@ export interface DataState {
   readonly params: ReadonlyMap<string, KeyedValue>;
   readonly metrics: ReadonlyMap<string, KeyedValue>;
   readonly env: EnvironmentState;
+  /** The parsed content of each watched file read so far, for the oid in `files` (reused by children). */
+  readonly parsed: ReadonlyMap<string, ParseResult>;
   /** Watched files that could not be read at this commit (malformed YAML in an old commit, say). */
   readonly warnings: readonly { readonly file: string; readonly message: string }[];
 }
@@ -38,10 +40,13 @@ export const EMPTY_STATE: DataState = {
   params: new Map(),
   metrics: new Map(),
   env: { fingerprint: null, files: [] },
+  parsed: new Map(),
   warnings: [],
 };
 
 type Parsed = OutputVersion[] | LockContent | DvcYamlDecl | Map<string, KeyValue>;
+/** A parsed watched file, or why it could not be read. */
+export type ParseResult = Parsed | { error: string };
 
 /**
  * Parses watched blobs once per (role, path, blob oid) and remembers the result or the error message.
@@ -49,20 +54,22 @@ type Parsed = OutputVersion[] | LockContent | DvcYamlDecl | Map<string, KeyValue
  */
 export class BlobParser {
   private readonly cache = new Map<string, Parsed | { error: string }>();
-  private readonly read: (oid: string) => Promise<Buffer>;
+  private readonly read: (oid: string) => Buffer;
 
-  constructor(read: (oid: string) => Promise<Buffer>) {
+  /** `read` returns a blob's bytes synchronously (it may throw NeedsAsyncRead, which passes through). */
+  constructor(read: (oid: string) => Buffer) {
     this.read = read;
   }
 
   /** The parsed content, or `{ error }` when the file is malformed at that commit. */
-  async parse(relPath: string, f: WatchedFile): Promise<Parsed | { error: string }> {
+  parse(relPath: string, f: WatchedFile): Parsed | { error: string } {
     const key = `${f.role}\0${relPath}\0${f.oid}`;
     const hit = this.cache.get(key);
     if (hit) return hit;
+    const bytes = this.read(f.oid);
     let result: Parsed | { error: string };
     try {
-      const text = (await this.read(f.oid)).toString('utf8');
+      const text = bytes.toString('utf8');
       if (f.role === 'dvcfile') result = outputsOfDvcFile(text, relPath);
       else if (f.role === 'lock') result = contentOfLock(text, relPath);
       else if (f.role === 'dvcyaml') result = declarationsOfDvcYaml(text, relPath);
@@ -81,7 +88,7 @@ export class BlobParser {
  * blob oid in this commit's tree; it is needed only when a `dvc.yaml` starts declaring a file that
  * did not change in this very commit. Categories whose files did not change are shared with the parent.
  */
-export async function advanceState(parent: DataState, changed: readonly { path: string; newOid: string | null; kind: string }[], parser: BlobParser, lookup: (relPath: string) => Promise<string | null>): Promise<DataState> {
+export function advanceState(parent: DataState, changed: readonly { path: string; newOid: string | null; kind: string }[], parser: BlobParser, lookup: (relPath: string) => string | null): DataState {
   let files: Map<string, WatchedFile> | null = null;
   const touched = new Set<FileRole>();
   for (const c of changed) {
@@ -97,7 +104,7 @@ export async function advanceState(parent: DataState, changed: readonly { path: 
   if (!files) return parent;
   let declared = parent.declared;
   if (touched.has('dvcyaml')) {
-    declared = await declarationsOf(files, parser);
+    declared = declarationsOf(files, parser);
     for (const [p, f] of [...files]) {
       if ((f.role === 'params' || f.role === 'metrics') && roleOf(p, declared) !== f.role) {
         files.delete(p);
@@ -107,7 +114,7 @@ export async function advanceState(parent: DataState, changed: readonly { path: 
     for (const [set, role] of [[declared.params, 'params'], [declared.metrics, 'metrics']] as const) {
       for (const p of set) {
         if (files.has(p) || roleOf(p, declared) !== role) continue;
-        const oid = await lookup(p);
+        const oid = lookup(p);
         if (oid) files.set(p, { oid, role });
         touched.add(role);
       }
@@ -118,16 +125,16 @@ export async function advanceState(parent: DataState, changed: readonly { path: 
 
 /** The full state of a set of watched files (used to resume from a cached commit). */
 export async function stateFromFiles(files: ReadonlyMap<string, WatchedFile>, parser: BlobParser): Promise<DataState> {
-  const declared = await declarationsOf(files, parser);
+  const declared = declarationsOf(files, parser);
   return derive(files, declared, parser, EMPTY_STATE, new Set(['dvcfile', 'lock', 'params', 'metrics', 'env']));
 }
 
-async function declarationsOf(files: ReadonlyMap<string, WatchedFile>, parser: BlobParser): Promise<DataState['declared']> {
+function declarationsOf(files: ReadonlyMap<string, WatchedFile>, parser: BlobParser): DataState['declared'] {
   const params = new Set<string>();
   const metrics = new Set<string>();
   for (const [p, f] of files) {
     if (f.role !== 'dvcyaml') continue;
-    const d = await parser.parse(p, f);
+    const d = parser.parse(p, f);
     if ('error' in d) continue;
     for (const x of (d as DvcYamlDecl).params) params.add(x);
     for (const x of (d as DvcYamlDecl).metrics) metrics.add(x);
@@ -135,7 +142,7 @@ async function declarationsOf(files: ReadonlyMap<string, WatchedFile>, parser: B
   return { params, metrics };
 }
 
-async function derive(files: ReadonlyMap<string, WatchedFile>, declared: DataState['declared'], parser: BlobParser, parent: DataState, touched: ReadonlySet<FileRole>): Promise<DataState> {
+function derive(files: ReadonlyMap<string, WatchedFile>, declared: DataState['declared'], parser: BlobParser, parent: DataState, touched: ReadonlySet<FileRole>): DataState {
   const needOutputs = touched.has('dvcfile') || touched.has('lock');
   const needParams = touched.has('params') || touched.has('lock');
   const needMetrics = touched.has('metrics');
@@ -150,10 +157,15 @@ async function derive(files: ReadonlyMap<string, WatchedFile>, declared: DataSta
     return f !== undefined && !wanted(f.role);
   });
   const envFiles: { path: string; oid: string }[] = [];
+  const parsedNow = new Map<string, ParseResult>();
   for (const [p, f] of files) {
     if (f.role === 'env') envFiles.push({ path: p, oid: f.oid });
+    const known = parent.files.get(p)?.oid === f.oid ? parent.parsed.get(p) : undefined;
+    if (known) parsedNow.set(p, known);
     if (!wanted(f.role)) continue;
-    const parsed = await parser.parse(p, f);
+    // Unchanged files reuse the parent's parse: a data commit usually touches one pointer of many.
+    const parsed = known ?? parser.parse(p, f);
+    parsedNow.set(p, parsed);
     if ('error' in parsed) {
       warnings.push({ file: p, message: parsed.error });
       continue;
@@ -177,6 +189,7 @@ async function derive(files: ReadonlyMap<string, WatchedFile>, declared: DataSta
     params: params ?? parent.params,
     metrics: metrics ?? parent.metrics,
     env: touched.has('env') ? environmentOf(envFiles) : parent.env,
+    parsed: parsedNow,
     warnings,
   };
 }

@@ -37,7 +37,14 @@ export interface CommitRow {
   readonly envFingerprint: string | null;
   readonly envChanged: boolean;
   readonly changes: StoredChanges;
-  readonly filesetId: number;
+  /** The md5 of the commit's watched-files JSON (see `filesetJson`). */
+  readonly fileset: string;
+}
+
+/** A fileset to store with the rows that reference it. */
+export interface FilesetRecord {
+  readonly hash: string;
+  readonly json: string;
 }
 
 // Preparing a statement costs more than running it; the walk runs these thousands of times.
@@ -82,39 +89,41 @@ export function maxSeq(db: Database): number {
   return db.prepare<[], number | null>('SELECT MAX(seq) FROM history_commits').pluck().get() ?? -1;
 }
 
-/** The fileset id of a cached commit. */
-export function filesetOf(db: Database, oid: string): number | undefined {
-  return db.prepare<[string], number>('SELECT fileset_id FROM history_commits WHERE oid = ?').pluck().get(oid);
+/** The fileset hash of a cached commit. */
+export function filesetOf(db: Database, oid: string): string | undefined {
+  return stmt<[string], string>(db, 'SELECT fileset FROM history_commits WHERE oid = ?').pluck().get(oid);
 }
 
 /** The watched files of a stored fileset. */
-export function loadFileset(db: Database, id: number): Map<string, WatchedFile> {
-  const json = db.prepare<[number], string>('SELECT files FROM history_filesets WHERE id = ?').pluck().get(id);
+export function loadFileset(db: Database, hash: string): Map<string, WatchedFile> {
+  const json = stmt<[string], string>(db, 'SELECT files FROM history_filesets WHERE hash = ?').pluck().get(hash);
   const rows = json ? (JSON.parse(json) as [string, string, WatchedFile['role']][]) : [];
   return new Map(rows.map(([p, oid, role]) => [p, { oid, role }]));
 }
 
-/** The id of a fileset with these files, inserting it when new (content-addressed by md5). */
-export function saveFileset(db: Database, files: ReadonlyMap<string, WatchedFile>): number {
-  const rows = [...files].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([p, f]) => [p, f.oid, f.role]);
-  const json = JSON.stringify(rows);
-  const hash = createHash('md5').update(json).digest('hex');
-  const found = stmt<[string], number>(db, 'SELECT id FROM history_filesets WHERE hash = ?').pluck().get(hash);
-  if (found !== undefined) return found;
-  return Number(stmt(db, 'INSERT INTO history_filesets (hash, files) VALUES (?, ?)').run(hash, json).lastInsertRowid);
+/** The JSON and md5 identity of a set of watched files (paths sorted, so equal sets hash equal). */
+export function filesetRecord(files: ReadonlyMap<string, WatchedFile>): FilesetRecord {
+  const keys = [...files.keys()].sort();
+  const json = JSON.stringify(keys.map((p) => {
+    const f = files.get(p) as WatchedFile;
+    return [p, f.oid, f.role];
+  }));
+  return { hash: createHash('md5').update(json).digest('hex'), json };
 }
 
-/** Inserts analysed commits (and their output changes) in one transaction. */
-export function insertCommits(db: Database, rows: readonly CommitRow[]): void {
+/** Inserts analysed commits, their output changes and the filesets they reference, in one transaction. */
+export function insertCommits(db: Database, rows: readonly CommitRow[], filesets: readonly FilesetRecord[]): void {
   const insCommit = stmt(db, `INSERT INTO history_commits (oid, seq, parents, first_parent, author_name, author_email, author_time, author_tz,
-    commit_time, message, files_changed, changed_files, data_changed, output_count, total_size, env_fingerprint, env_changed, changes, fileset_id)
+    commit_time, message, files_changed, changed_files, data_changed, output_count, total_size, env_fingerprint, env_changed, changes, fileset)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const insChange = stmt(db, 'INSERT INTO history_output_changes (path, seq, oid, change, md5, size, nfiles, legacy, is_dir) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
+  const insFileset = stmt(db, 'INSERT OR IGNORE INTO history_filesets (hash, files) VALUES (?, ?)');
   db.transaction(() => {
+    for (const f of filesets) insFileset.run(f.hash, f.json);
     for (const r of rows) {
       insCommit.run(r.oid, r.seq, r.parents.join(' '), r.parents[0] ?? null, r.authorName, r.authorEmail, r.authorTime, r.authorTz, r.commitTime, r.message,
         r.filesChanged, JSON.stringify(r.changedFiles), r.dataChanged ? 1 : 0, r.outputCount, r.totalSize, r.envFingerprint, r.envChanged ? 1 : 0,
-        JSON.stringify(r.changes), r.filesetId);
+        JSON.stringify(r.changes), r.fileset);
       for (const c of r.changes.outputs) {
         const v = c.new;
         insChange.run(c.path, r.seq, r.oid, c.change, v?.md5 ?? null, v?.size ?? null, v?.nfiles ?? null, v?.legacy ? 1 : 0, v?.isDir ? 1 : 0);

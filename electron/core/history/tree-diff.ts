@@ -18,15 +18,20 @@ const EMPTY: RawTree = { data: Buffer.alloc(0), entries: [] };
  * without decoding: that keeps a walk over thousands of commits proportional to what changed.
  */
 export async function diffTrees(objects: GitObjects, oldTree: string | null, newTree: string | null, prefix = ''): Promise<TreeChange[]> {
+  return objects.withSync(() => diffTreesSync(objects, oldTree, newTree, prefix));
+}
+
+/** The synchronous form of `diffTrees` (may throw NeedsAsyncRead; `diffTrees` handles that). */
+export function diffTreesSync(objects: GitObjects, oldTree: string | null, newTree: string | null, prefix = ''): TreeChange[] {
   const out: TreeChange[] = [];
-  await diffInto(objects, oldTree, newTree, prefix, out);
+  diffInto(objects, oldTree, newTree, prefix, out);
   return out;
 }
 
-async function diffInto(objects: GitObjects, oldOid: string | null, newOid: string | null, prefix: string, out: TreeChange[]): Promise<void> {
+function diffInto(objects: GitObjects, oldOid: string | null, newOid: string | null, prefix: string, out: TreeChange[]): void {
   if (oldOid === newOid) return;
-  const a = oldOid ? await objects.rawTree(oldOid) : EMPTY;
-  const b = newOid ? await objects.rawTree(newOid) : EMPTY;
+  const a = oldOid ? objects.rawTreeSync(oldOid) : EMPTY;
+  const b = newOid ? objects.rawTreeSync(newOid) : EMPTY;
   let i = 0;
   let j = 0;
   while (i < a.entries.length || j < b.entries.length) {
@@ -39,13 +44,13 @@ async function diffInto(objects: GitObjects, oldOid: string | null, newOid: stri
     }
     const cmp = !ea ? 1 : !eb ? -1 : compareEntries(a.data, ea, b.data, eb);
     if (cmp < 0 && ea) {
-      await side(objects, a, ea, null, null, prefix, out);
+      side(objects, a, ea, null, null, prefix, out);
       i++;
     } else if (cmp > 0 && eb) {
-      await side(objects, null, null, b, eb, prefix, out);
+      side(objects, null, null, b, eb, prefix, out);
       j++;
     } else if (ea && eb) {
-      await side(objects, a, ea, b, eb, prefix, out);
+      side(objects, a, ea, b, eb, prefix, out);
       i++;
       j++;
     }
@@ -53,11 +58,11 @@ async function diffInto(objects: GitObjects, oldOid: string | null, newOid: stri
 }
 
 /** Emits the changes for one name present on either or both sides. */
-async function side(objects: GitObjects, a: RawTree | null, ea: RawTreeEntry | null, b: RawTree | null, eb: RawTreeEntry | null, prefix: string, out: TreeChange[]): Promise<void> {
+function side(objects: GitObjects, a: RawTree | null, ea: RawTreeEntry | null, b: RawTree | null, eb: RawTreeEntry | null, prefix: string, out: TreeChange[]): void {
   const path = prefix + (eb && b ? entryName(b.data, eb) : ea && a ? entryName(a.data, ea) : '');
   const oldSub = a && ea?.isTree ? entryOid(a.data, ea) : null;
   const newSub = b && eb?.isTree ? entryOid(b.data, eb) : null;
-  if (oldSub || newSub) await diffInto(objects, oldSub, newSub, `${path}/`, out);
+  if (oldSub || newSub) diffInto(objects, oldSub, newSub, `${path}/`, out);
   const oldFile = a && ea && !ea.isTree ? { oid: entryOid(a.data, ea), kind: kindOf(entryMode(a.data, ea)) } : null;
   const newFile = b && eb && !eb.isTree ? { oid: entryOid(b.data, eb), kind: kindOf(entryMode(b.data, eb)) } : null;
   if (oldFile || newFile) out.push({ path, oldOid: oldFile?.oid ?? null, newOid: newFile?.oid ?? null, kind: (newFile ?? oldFile)?.kind ?? 'blob' });

@@ -3,12 +3,12 @@ import type { IndexDb } from '../index/db.ts';
 import { throwIfAborted } from '../jobs/abort.ts';
 import type { RunOptions } from '../jobs/progress.ts';
 import { throttleProgress } from '../jobs/progress.ts';
-import { analyseCommit } from './analyse-commit.ts';
+import { analyseCommit, type ParentInfo } from './analyse-commit.ts';
 import { BlobParser, EMPTY_STATE, stateFromFiles, type DataState } from './data-state.ts';
 import type { ParsedCommit } from './git-objects/parse-objects.ts';
 import { openHistoryGit, type HistoryGit, type HistoryRepoRef } from './history-git.ts';
 import { peelToCommit, readRefSnapshot, type RefSnapshot } from './ref-snapshot.ts';
-import { ensureAnalysisVersion, filesetOf, getMeta, insertCommits, knownOids, loadFileset, maxSeq, setMeta, updateReachable, type CommitRow } from './timeline-store.ts';
+import { ensureAnalysisVersion, filesetOf, getMeta, insertCommits, knownOids, loadFileset, maxSeq, setMeta, updateReachable, type CommitRow, type FilesetRecord } from './timeline-store.ts';
 import { topoOrder } from './topo-order.ts';
 
 /** What `updateTimeline` did. */
@@ -82,7 +82,7 @@ async function analyseNewCommits(db: Database, git: HistoryGit, tips: Set<string
   while (stack.length > 0) {
     const oid = stack.pop() as string;
     if (found.has(oid)) continue;
-    const commit = await git.objects.commit(oid);
+    const commit = await git.objects.withSync(() => git.objects.commitSync(oid));
     found.set(oid, { oid, commit });
     for (const p of commit.parents) if (!known.has(p) && !found.has(p)) stack.push(p);
     if (found.size % 500 === 0) {
@@ -98,19 +98,22 @@ async function analyseNewCommits(db: Database, git: HistoryGit, tips: Set<string
     const fp = c.commit.parents[0];
     if (fp) waiting.set(fp, (waiting.get(fp) ?? 0) + 1);
   }
-  const parser = new BlobParser((oid) => git.objects.blob(oid));
-  const states = new Map<string, { state: DataState; tree: string | null; filesetId: number }>();
+  const parser = new BlobParser((oid) => git.objects.blobSync(oid));
+  const states = new Map<string, ParentInfo>();
   let seq = maxSeq(db) + 1;
   let rows: CommitRow[] = [];
+  let filesets: FilesetRecord[] = [];
   let done = 0;
   for (const node of order) {
     const { commit } = found.get(node.oid) as NewCommit;
     const fp = commit.parents[0];
-    const parent = fp ? (states.get(fp) ?? (await resumeState(db, git, fp, parser))) : { state: EMPTY_STATE, tree: null, filesetId: -1 };
+    const parent = fp ? (states.get(fp) ?? (await resumeState(db, git, fp, parser))) : { state: EMPTY_STATE, tree: null, fileset: '' };
     const tree = await git.dvcTree(commit.tree);
-    const result = await analyseCommit(db, git, { oid: node.oid, commit, tree, seq: seq++ }, parent, parser);
+    const info = { oid: node.oid, commit, tree, seq: seq++ };
+    const result = await git.objects.withSync(() => analyseCommit(git, info, parent, parser));
     rows.push(result.row);
-    states.set(node.oid, { state: result.state, tree, filesetId: result.row.filesetId });
+    if (result.newFileset) filesets.push(result.newFileset);
+    states.set(node.oid, { state: result.state, tree, fileset: result.row.fileset });
     if (fp) {
       const left = (waiting.get(fp) ?? 1) - 1;
       waiting.set(fp, left);
@@ -119,24 +122,25 @@ async function analyseNewCommits(db: Database, git: HistoryGit, tips: Set<string
     if (!waiting.get(node.oid)) states.delete(node.oid);
     done++;
     if (rows.length >= CHUNK) {
-      insertCommits(db, rows);
+      insertCommits(db, rows, filesets);
       rows = [];
+      filesets = [];
     }
     if (done % 100 === 0) {
       throwIfAborted(opts.signal);
       progress({ phase: 'analyse', loaded: done, total: order.length, unit: 'objects', current: node.oid.slice(0, 8) });
     }
   }
-  insertCommits(db, rows);
+  insertCommits(db, rows, filesets);
   progress({ phase: 'analyse', loaded: order.length, total: order.length, unit: 'objects' });
   return order.length;
 }
 
 /** The state of a commit analysed in an earlier run, rebuilt from its stored fileset. */
-async function resumeState(db: Database, git: HistoryGit, oid: string, parser: BlobParser): Promise<{ state: DataState; tree: string | null; filesetId: number }> {
-  const filesetId = filesetOf(db, oid) ?? -1;
-  const files = filesetId >= 0 ? loadFileset(db, filesetId) : new Map();
-  const state = await stateFromFiles(files, parser);
+async function resumeState(db: Database, git: HistoryGit, oid: string, parser: BlobParser): Promise<ParentInfo> {
+  const fileset = filesetOf(db, oid) ?? '';
+  const files = fileset ? loadFileset(db, fileset) : new Map();
+  const state = await git.objects.withSync(() => stateFromFiles(files, parser));
   const commit = await git.objects.commit(oid);
-  return { state, tree: await git.dvcTree(commit.tree), filesetId };
+  return { state, tree: await git.dvcTree(commit.tree), fileset };
 }

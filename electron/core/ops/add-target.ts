@@ -72,10 +72,6 @@ export async function resolveAddTarget(
   const isDir = lst.isDirectory();
 
   if (ctx.ignore.ignores(relPath, isDir)) throw bad(target, 'is excluded by a .dvcignore rule; remove the rule to track it');
-  if (await isTrackedByGit(repo.gitDir, path.relative(repo.gitDir, absPath).split(path.sep).join('/'))) {
-    throw bad(target, `is already tracked by git. Stop tracking it in git first: git rm -r --cached "${relPath}", then add it again`);
-  }
-
   const dvcFileRel = `${relPath}.dvc`;
   for (const o of ctx.outputs) {
     if (o.source.kind === 'dvcfile' && o.source.file === dvcFileRel && o.relPath === relPath) continue;
@@ -83,6 +79,11 @@ export async function resolveAddTarget(
     if (relPath.startsWith(`${o.relPath}/`)) throw bad(target, `is inside ${o.relPath}, which is already tracked by ${describeSource(o)}`);
     if (o.relPath.startsWith(`${relPath}/`)) throw bad(target, `contains ${o.relPath}, which is already tracked by ${describeSource(o)}; remove that first`);
   }
+  // After the overlap checks: a folder holding tracked outputs also holds their git-tracked .dvc files.
+  if (await isTrackedByGit(repo.gitDir, path.relative(repo.gitDir, absPath).split(path.sep).join('/'))) {
+    throw bad(target, `is already tracked by git. Stop tracking it in git first: git rm -r --cached "${relPath}", then add it again`);
+  }
+
   return { absPath, relPath, isDir, dvcFileRel, dvcFileAbs: `${absPath}.dvc` };
 }
 

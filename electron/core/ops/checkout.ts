@@ -108,6 +108,7 @@ async function apply(repo: Repo, plan: CheckoutPlan, run: RunOptions): Promise<C
   const total = linkOps.length;
   let done = 0;
   const results: CheckedOutOutput[] = [];
+  if (total > 0) progress({ phase: 'checkout', loaded: 0, total, unit: 'files' });
   for (const p of work) {
     const counts = { created: 0, replaced: 0, deleted: 0, relinked: 0, chmodded: 0 };
     // Deletions first (files, then folders left empty), so a file-to-folder change has room.

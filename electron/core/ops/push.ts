@@ -39,7 +39,7 @@ export async function push(repo: Repo, options: PushOptions = {}): Promise<PushR
     const sel = await selectForTransfer(repo, { targets, cwd, remote: remoteName, forPush: true, signal });
     const remotes: PushResult['remotes'] = [];
     for (const [name, outputs] of sel.byRemote) {
-      const opened = openRemote(repo.config, repo.dvcDir, name === '' ? undefined : name);
+      const opened = await openRemote(repo.config, repo.dvcDir, name === '' ? undefined : name);
       try {
         const { groups, missingDirs } = await groupsFor(repo, outputs);
         const res = await uploadObjects({ remote: opened.remote, odb: repo.odb, groups, index: repo.index, jobs: jobs ?? opened.jobs, signal, onProgress });
@@ -68,5 +68,5 @@ export function transferError(what: 'push' | 'fetch', failed: readonly TransferF
   const code = codes.size === 1 && codes.has('CORRUPT_OBJECT') ? 'CORRUPT_OBJECT' : 'REMOTE_ERROR';
   const first = failed[0] as TransferFailure;
   const more = failed.length > 1 ? ` (and ${failed.length - 1} more)` : '';
-  return new LockstepError(code, `${failed.length} object${failed.length === 1 ? '' : 's'} failed to ${what}${more === '' ? '' : ''}: ${first.message}${more}. Everything else was transferred; run the ${what} again to retry.`, { failed, result });
+  return new LockstepError(code, `${failed.length} object${failed.length === 1 ? '' : 's'} failed to ${what}: ${first.message}${more}. Everything else was transferred; run the ${what} again to retry.`, { failed, result });
 }

@@ -41,6 +41,8 @@ export async function saveOutputToCache(repo: Repo, state: Exclude<WorkspaceStat
   const seen = new Set<string>();
   const unique = files.filter((f) => (seen.has(f.md5) ? false : (seen.add(f.md5), true)));
   let next = 0;
+  // A first event before any copy, so a single large file shows the phase while it is being copied.
+  progress({ phase: 'cache', loaded: 0, total, unit: 'bytes', files: 0, filesTotal: unique.length });
   const worker = async (): Promise<void> => {
     while (next < unique.length) {
       throwIfAborted(opts.signal);

@@ -1,4 +1,5 @@
 import { isLockstepError } from '../errors/index.ts';
+import { resolveRemoteName } from '../remote/open-remote.ts';
 import type { ObjectRef } from '../remote/types.ts';
 import type { ObjectGroup } from '../remote/upload-objects.ts';
 import type { Repo } from '../repo/open-repo.ts';
@@ -17,6 +18,8 @@ export interface TransferSelection {
  * everything there; otherwise an output's own `remote:` field wins over the default.
  */
 export async function selectForTransfer(repo: Repo, opts: { targets?: readonly string[]; cwd?: string; remote?: string; forPush: boolean; signal?: AbortSignal }): Promise<TransferSelection> {
+  // An explicit -r must name a real remote even when there is nothing to transfer.
+  if (opts.remote !== undefined) resolveRemoteName(repo.config, opts.remote);
   const all = await collectOutputs(repo, { signal: opts.signal });
   const picked = selectOutputs(repo.root, all, opts.targets, opts.cwd ?? repo.root);
   const byRemote = new Map<string, TrackedOutput[]>();

@@ -1,8 +1,7 @@
 import { LockstepError } from '../errors/index.ts';
 import { LocalRemote } from './local-remote.ts';
 import { parseRemoteUrl } from './remote-url.ts';
-import { createS3Client } from './s3-client.ts';
-import { DEFAULT_S3_TUNING, S3Remote, type S3Tuning } from './s3-remote.ts';
+import type { S3Tuning } from './s3-remote.ts';
 import type { Remote } from './types.ts';
 
 /** The part of the repository configuration remotes need (RepoConfig satisfies it). */
@@ -56,13 +55,12 @@ function envBytes(name: string, dflt: number): number {
   return n;
 }
 
-/** S3 tuning from defaults, overridable by LOCKSTEP_S3_MULTIPART_THRESHOLD / LOCKSTEP_S3_PART_SIZE (bytes). */
-export function s3TuningFromEnv(): S3Tuning {
-  return {
-    ...DEFAULT_S3_TUNING,
-    multipartThreshold: envBytes('LOCKSTEP_S3_MULTIPART_THRESHOLD', DEFAULT_S3_TUNING.multipartThreshold),
-    partSize: envBytes('LOCKSTEP_S3_PART_SIZE', DEFAULT_S3_TUNING.partSize),
-  };
+/** S3 tuning overrides from LOCKSTEP_S3_MULTIPART_THRESHOLD / LOCKSTEP_S3_PART_SIZE (bytes). */
+export function s3TuningFromEnv(): Partial<S3Tuning> {
+  const t: { multipartThreshold?: number; partSize?: number } = {};
+  if (process.env.LOCKSTEP_S3_MULTIPART_THRESHOLD) t.multipartThreshold = envBytes('LOCKSTEP_S3_MULTIPART_THRESHOLD', 0);
+  if (process.env.LOCKSTEP_S3_PART_SIZE) t.partSize = envBytes('LOCKSTEP_S3_PART_SIZE', 0);
+  return t;
 }
 
 /** An opened remote plus the concurrency its config asks for. */
@@ -75,9 +73,10 @@ export interface OpenedRemote {
 /**
  * Opens the remote `name` (or the default) from the merged config. `configDir` is the `.dvc` directory,
  * against which relative folder URLs resolve. Validates the URL and options before any network traffic, so
- * typos surface as CONFIG_ERROR naming the remote.
+ * typos surface as CONFIG_ERROR naming the remote. The AWS SDK is loaded only when an S3 remote is opened,
+ * so commands that never touch S3 do not pay for importing it.
  */
-export function openRemote(config: RemotesConfig, configDir: string, name?: string, tuning: Partial<S3Tuning> = {}): OpenedRemote {
+export async function openRemote(config: RemotesConfig, configDir: string, name?: string, tuning: Partial<S3Tuning> = {}): Promise<OpenedRemote> {
   const chosen = resolveRemoteName(config, name);
   const opts = effectiveRemoteOptions(config, chosen);
   const url = String(opts.url);
@@ -91,7 +90,8 @@ export function openRemote(config: RemotesConfig, configDir: string, name?: stri
   if (parsed.kind === 'local') {
     return { remote: new LocalRemote(chosen, `file://${parsed.root}`, parsed.root), jobs };
   }
+  const [{ createS3Client }, { DEFAULT_S3_TUNING, S3Remote }] = await Promise.all([import('./s3-client.ts'), import('./s3-remote.ts')]);
   const s3 = createS3Client(chosen, opts, Math.max(jobs, 8) * 2);
   const identity = `${s3.endpoint ?? 's3:/'}/${parsed.bucket}${parsed.prefix === '' ? '' : `/${parsed.prefix}`}`;
-  return { remote: new S3Remote(chosen, identity, parsed, s3, { ...s3TuningFromEnv(), ...tuning }), jobs };
+  return { remote: new S3Remote(chosen, identity, parsed, s3, { ...DEFAULT_S3_TUNING, ...s3TuningFromEnv(), ...tuning }), jobs };
 }

@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { LockstepError } from '../errors/index.ts';
 import { md5Bytes } from '../hash/md5-file.ts';
-import { S3Remote } from './s3-remote.ts';
 import type { Remote } from './types.ts';
 
 /** One step of `remote test` and how it went. */
@@ -26,7 +25,10 @@ export async function probeRemote(remote: Remote, signal?: AbortSignal): Promise
     await fn();
     steps.push({ step, ok: true, ms: Math.round(performance.now() - t0) });
   };
-  if (remote instanceof S3Remote) await timed('bucket', () => remote.checkBucket(signal));
+  if (remote.checkAccess) {
+    const check = remote.checkAccess.bind(remote);
+    await timed('bucket', () => check(signal));
+  }
   const body = Buffer.from(`lockstep remote test ${new Date().toISOString()} ${randomBytes(8).toString('hex')}\n`);
   const key = `.lockstep-probe-${randomBytes(8).toString('hex')}`;
   const dir = await mkdtemp(path.join(tmpdir(), 'lockstep-probe-'));

@@ -177,7 +177,7 @@ export class S3Remote implements Remote {
   }
 
   /** Checks that the bucket exists and the credentials are accepted (for `remote test`). */
-  async checkBucket(signal?: AbortSignal): Promise<void> {
+  async checkAccess(signal?: AbortSignal): Promise<void> {
     try {
       await this.call(undefined, 'reach', signal, () => this.s3.client.send(new HeadBucketCommand({ Bucket: this.bucket }), { abortSignal: signal }));
     } catch (err) {

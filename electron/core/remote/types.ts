@@ -92,6 +92,8 @@ export interface Remote {
   read(key: string, opts?: ReadOptions): Promise<RemoteReadStream>;
   /** Removes one object; a missing object is not an error. */
   remove(key: string, signal?: AbortSignal): Promise<void>;
+  /** Checks credentials and that the bucket exists (object stores only; used by `remote test`). */
+  checkAccess?(signal?: AbortSignal): Promise<void>;
   /** Aborts multipart uploads that are no longer wanted; a no-op for folder remotes. */
   abortUpload(key: string, uploadId: string): Promise<void>;
   close(): void;

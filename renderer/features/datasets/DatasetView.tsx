@@ -59,7 +59,7 @@ export function DatasetView() {
         </>
       ) : null}
       {diff ? (
-        <div className="diff" aria-label="Version diff">
+        <section className="diff" aria-label="Version diff">
           <h3>
             Changes {shortHash(diff.a)} → {shortHash(diff.b)}: {diff.totalChanged} file{diff.totalChanged === 1 ? '' : 's'}
           </h3>
@@ -87,7 +87,7 @@ export function DatasetView() {
               {c.removedSample.length > 0 ? <pre className="removed">{c.removedSample.join('\n')}</pre> : null}
             </div>
           ))}
-        </div>
+        </section>
       ) : null}
       {preview ? (
         <div className="preview" aria-label="Preview">

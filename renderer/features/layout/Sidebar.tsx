@@ -57,7 +57,8 @@ export function Sidebar() {
           <li key={it.path}>
             <button type="button" className={datasetPath === it.path && view === 'dataset' ? 'tracked-item active' : 'tracked-item'} onClick={() => void openDataset(it.path)}>
               <span className="tracked-name">
-                {it.isDir ? '📁' : '📄'} {it.path}
+                <span className={it.isDir ? 'kind kind-dir' : 'kind kind-file'} aria-hidden="true" />
+                {it.path}
               </span>
               <span className="muted small">{formatBytes(it.size)}{it.nfiles !== null ? ` · ${it.nfiles} files` : ''}</span>
               <span className="badges">

@@ -5,7 +5,8 @@ import { formatDelta, formatRelative } from '../../format.ts';
 
 function fmtValue(v: string | number | boolean | null): string {
   if (v === null) return '∅';
-  if (typeof v === 'number') return Number.isInteger(v) ? String(v) : v.toPrecision(4);
+  // Six significant digits are plenty for a chip; the detail pane shows the exact value.
+  if (typeof v === 'number') return Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(6)));
   return String(v);
 }
 
@@ -38,9 +39,7 @@ export const TimelineRow = memo(function TimelineRow({ commit, selected, onSelec
             <Chip key={d.path} tone="data" title={`${d.change}: ${d.path}`}>
               {d.change === 'added' ? '+ ' : d.change === 'removed' ? '− ' : '~ '}
               {d.path}
-              {d.filesAdded ? ` +${d.filesAdded}` : ''}
-              {d.filesRemoved ? ` −${d.filesRemoved}` : ''}
-              {d.filesModified ? ` ~${d.filesModified}` : ''}
+              {d.nfilesDelta ? ` ${d.nfilesDelta > 0 ? '+' : '−'}${Math.abs(d.nfilesDelta)} file${Math.abs(d.nfilesDelta) === 1 ? '' : 's'}` : ''}
               {d.sizeDelta ? ` (${formatDelta(d.sizeDelta)})` : ''}
             </Chip>
           ))}

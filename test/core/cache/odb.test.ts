@@ -78,6 +78,18 @@ describe('ObjectStore', () => {
     await expect(stat(src)).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
+  it('a move-add of content already in the cache leaves the object alone and removes the source', async () => {
+    const first = await source('one', 'same bytes');
+    const oid = md5('same bytes');
+    await odb.addFile(first, oid, 'md5');
+    const ino = (await stat(odb.pathFor(oid, 'md5'))).ino;
+    const second = await source('two', 'same bytes');
+    expect(await odb.addFile(second, oid, 'md5', { move: true })).toEqual({ added: false });
+    expect((await stat(odb.pathFor(oid, 'md5'))).ino).toBe(ino);
+    await expect(stat(second)).rejects.toMatchObject({ code: 'ENOENT' });
+    expect((await readFile(first)).toString()).toBe('same bytes');
+  });
+
   it('adds legacy objects under the legacy layout and accepts either dos2unix form in has()', async () => {
     const text = 'a\r\nb\r\n';
     const src = await source('legacy.txt', text);

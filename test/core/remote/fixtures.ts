@@ -9,17 +9,17 @@ import { S3RVER_KEY, S3RVER_SECRET } from '../../helpers/s3rver.ts';
 export const TEST_RETRY = { attempts: 6, baseDelayMs: 20, maxDelayMs: 200 };
 
 /** An S3 remote at `endpoint` (s3rver or the fault proxy in front of it). */
-export function s3Remote(endpoint: string, bucket: string, prefix = 'store', extra: Record<string, string> = {}, tuning: Partial<S3Tuning> = {}): Remote {
+export async function s3Remote(endpoint: string, bucket: string, prefix = 'store', extra: Record<string, string> = {}, tuning: Partial<S3Tuning> = {}): Promise<Remote> {
   const config = {
     core: {},
     remotes: { r: { url: `s3://${bucket}/${prefix}`, endpointurl: endpoint, access_key_id: S3RVER_KEY, secret_access_key: S3RVER_SECRET, ...extra } },
   };
-  return openRemote(config, '/nonexistent', 'r', { retry: TEST_RETRY, ...tuning }).remote;
+  return (await openRemote(config, '/nonexistent', 'r', { retry: TEST_RETRY, ...tuning })).remote;
 }
 
 /** A folder remote at `dir`. */
-export function localRemote(dir: string): Remote {
-  return openRemote({ core: {}, remotes: { r: { url: dir } } }, '/nonexistent', 'r').remote;
+export async function localRemote(dir: string): Promise<Remote> {
+  return (await openRemote({ core: {}, remotes: { r: { url: dir } } }, '/nonexistent', 'r')).remote;
 }
 
 /** Writes `size` random bytes to `file` in 1 MiB chunks and returns their md5. */

@@ -38,8 +38,8 @@ afterAll(async () => {
   await tmp?.cleanup();
 });
 
-function remoteWith(prefix: string, attempts: number): Remote {
-  const r = s3Remote(proxy.endpoint, server.bucket, prefix, {}, {
+async function remoteWith(prefix: string, attempts: number): Promise<Remote> {
+  const r = await s3Remote(proxy.endpoint, server.bucket, prefix, {}, {
     multipartThreshold: 5 * MiB, partSize: 5 * MiB, partConcurrency: 1, retry: { attempts, baseDelayMs: 10, maxDelayMs: 50 },
   });
   opened.push(r);
@@ -68,7 +68,7 @@ describe('multipart uploads', () => {
     const src = path.join(tmp.dir, 'a', 'big');
     const size = 12 * MiB + 123;
     const md5 = await writeRandomFile(src, size);
-    const remote = remoteWith('mp-retry', 5);
+    const remote = await remoteWith('mp-retry', 5);
     proxy.addRule({ match: partPut(2), fault: { kind: 'reset-request', afterBytes: MiB }, times: 1 });
     await remote.upload(src, objectKey(md5, 'md5'), { size, md5, multipart: indexMultipartStore(index, remote.url) });
     const parts = proxy.requests.filter((r) => r.method === 'PUT' && query(r.url, 'uploadId') !== null);
@@ -83,7 +83,7 @@ describe('multipart uploads', () => {
     const size = 17 * MiB;
     const md5 = await writeRandomFile(src, size);
     const key = objectKey(md5, 'md5');
-    const failing = remoteWith('mp-resume', 2);
+    const failing = await remoteWith('mp-resume', 2);
     // Part 3 can never get through: the first run fails after parts 1 and 2 were acknowledged.
     proxy.addRule({ match: partPut(3), fault: { kind: 'reset-request', afterBytes: 2 * MiB }, times: Infinity });
     await expect(failing.upload(src, key, { size, md5, multipart: indexMultipartStore(index, failing.url) })).rejects.toMatchObject({ code: 'REMOTE_ERROR' });
@@ -93,7 +93,7 @@ describe('multipart uploads', () => {
 
     proxy.clearRules();
     proxy.requests.splice(0);
-    const remote = remoteWith('mp-resume', 5);
+    const remote = await remoteWith('mp-resume', 5);
     expect(remote.url).toBe(failing.url);
     await remote.upload(src, key, { size, md5, multipart: indexMultipartStore(index, remote.url) });
     const sentParts = proxy.requests.filter((r) => r.method === 'PUT' && query(r.url, 'uploadId') !== null);

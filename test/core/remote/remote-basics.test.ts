@@ -25,13 +25,13 @@ const kinds = ['s3', 'local'] as const;
 describe.each(kinds)('%s remote basics', (kind) => {
   let remote: Remote;
   let n = 0;
-  const fresh = (): Remote => {
+  const fresh = (): Promise<Remote> => {
     n++;
     return kind === 's3' ? s3Remote(server.endpoint, server.bucket, `basics-${n}`) : localRemote(path.join(tmp.dir, `remote-${n}`));
   };
 
   it('uploads, stats, lists, reads from an offset and removes an object', async () => {
-    remote = fresh();
+    remote = await fresh();
     const body = Buffer.from('hello lockstep remote\n'.repeat(1000));
     const md5 = md5Bytes(body);
     const key = objectKey(md5, 'md5');
@@ -58,7 +58,7 @@ describe.each(kinds)('%s remote basics', (kind) => {
   });
 
   it('refuses an upload whose bytes do not match the md5 it claims, leaving nothing under the key', async () => {
-    remote = fresh();
+    remote = await fresh();
     const src = path.join(tmp.dir, `liar-${kind}`);
     await writeFile(src, 'actual content');
     const claimed = md5Bytes(Buffer.from('other content'));
@@ -69,7 +69,7 @@ describe.each(kinds)('%s remote basics', (kind) => {
   });
 
   it('reading a missing object is REMOTE_NOT_FOUND', async () => {
-    remote = fresh();
+    remote = await fresh();
     await expect(remote.read('files/md5/00/0000000000000000000000000000aa')).rejects.toMatchObject({ code: 'REMOTE_NOT_FOUND' });
     remote.close();
   });
@@ -78,7 +78,7 @@ describe.each(kinds)('%s remote basics', (kind) => {
 describe('local remote trust rule', () => {
   it('writes objects 0444 with no temp files left, and re-hashes objects that are not 0444', async () => {
     const root = path.join(tmp.dir, 'trust');
-    const remote = localRemote(root);
+    const remote = await localRemote(root);
     const body = Buffer.from('trusted bytes');
     const md5 = md5Bytes(body);
     const key = objectKey(md5, 'md5');

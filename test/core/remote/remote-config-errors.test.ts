@@ -22,27 +22,27 @@ afterAll(async () => {
 const s3 = (extra: Record<string, string>) => ({ core: {}, remotes: { r: { url: `s3://${server.bucket}/p`, endpointurl: server.endpoint, ...extra } } });
 
 describe('remote configuration errors', () => {
-  it('names an unknown remote and lists the configured ones', () => {
-    expect(() => openRemote({ core: {}, remotes: { a: { url: '/x' }, b: { url: '/y' } } }, '/', 'nope')).toThrow(/Unknown remote "nope".*a, b/);
-    expect(() => openRemote({ core: {}, remotes: {} }, '/')).toThrow(expect.objectContaining({ code: 'CONFIG_ERROR', message: expect.stringContaining('No remote is configured') }));
-    expect(() => openRemote({ core: {}, remotes: { a: { url: '/x' } } }, '/')).toThrow(/No default remote/);
+  it('names an unknown remote and lists the configured ones', async () => {
+    await expect(openRemote({ core: {}, remotes: { a: { url: '/x' }, b: { url: '/y' } } }, '/', 'nope')).rejects.toThrow(/Unknown remote "nope".*a, b/);
+    await expect(openRemote({ core: {}, remotes: {} }, '/')).rejects.toThrow(expect.objectContaining({ code: 'CONFIG_ERROR', message: expect.stringContaining('No remote is configured') }));
+    await expect(openRemote({ core: {}, remotes: { a: { url: '/x' } } }, '/')).rejects.toThrow(/No default remote/);
   });
 
-  it('rejects malformed URLs and options before any network traffic', () => {
+  it('rejects malformed URLs and options before any network traffic', async () => {
     expect(() => parseRemoteUrl('s3://Bad_Bucket!/x', 'r', '/')).toThrow(expect.objectContaining({ code: 'CONFIG_ERROR', message: expect.stringContaining('not a valid bucket name') }));
     expect(() => parseRemoteUrl('s3:///prefix', 'r', '/')).toThrow(/malformed S3 url/);
     expect(() => parseRemoteUrl('gdrive://abc', 'r', '/')).toThrow(/"gdrive:\/\/", which Lockstep does not support/);
-    expect(() => openRemote({ core: {}, remotes: { r: { url: '' } } }, '/', 'r')).toThrow(/has no url/);
-    expect(() => openRemote(s3({ endpointurl: 'not a url' }), '/', 'r')).toThrow(/malformed endpointurl/);
-    expect(() => openRemote(s3({ access_key_id: 'x' }), '/', 'r')).toThrow(/only one of access_key_id and secret_access_key/);
-    expect(() => openRemote({ core: {}, remotes: { r: { url: '/x', jobs: '0' } } }, '/', 'r')).toThrow(/jobs/);
+    await expect(openRemote({ core: {}, remotes: { r: { url: '' } } }, '/', 'r')).rejects.toThrow(/has no url/);
+    await expect(openRemote(s3({ endpointurl: 'not a url' }), '/', 'r')).rejects.toThrow(/malformed endpointurl/);
+    await expect(openRemote(s3({ access_key_id: 'x' }), '/', 'r')).rejects.toThrow(/only one of access_key_id and secret_access_key/);
+    await expect(openRemote({ core: {}, remotes: { r: { url: '/x', jobs: '0' } } }, '/', 'r')).rejects.toThrow(/jobs/);
     expect(parseRemoteUrl('../storage', 'r', '/repo/.dvc')).toEqual({ kind: 'local', root: '/repo/storage' });
     expect(parseRemoteUrl('s3://bucket/a//b/', 'r', '/')).toEqual({ kind: 's3', bucket: 'bucket', prefix: 'a/b' });
   });
 
-  it('resolves remote://base/sub onto the base remote, inheriting its options', () => {
+  it('resolves remote://base/sub onto the base remote, inheriting its options', async () => {
     const cfg = { core: { remote: 'sub' }, remotes: { base: { url: `s3://${server.bucket}/root`, endpointurl: server.endpoint }, sub: { url: 'remote://base/data' } } };
-    const { remote } = openRemote(cfg, '/');
+    const { remote } = await openRemote(cfg, '/');
     expect(remote.url).toBe(`${server.endpoint}/${server.bucket}/root/data`);
     remote.close();
   });
@@ -54,7 +54,7 @@ describe('remote configuration errors', () => {
     process.env.AWS_SHARED_CREDENTIALS_FILE = path.join(tmp.dir, 'no-credentials');
     process.env.AWS_CONFIG_FILE = path.join(tmp.dir, 'no-config');
     try {
-      const { remote } = openRemote(s3({}), '/', 'r', { retry: TEST_RETRY });
+      const { remote } = await openRemote(s3({}), '/', 'r', { retry: TEST_RETRY });
       await expect(probeRemote(remote)).rejects.toMatchObject({ code: 'REMOTE_AUTH', message: expect.stringContaining('No AWS credentials found for remote "r"') });
       remote.close();
     } finally {
@@ -63,11 +63,11 @@ describe('remote configuration errors', () => {
   });
 
   it('reports rejected credentials, a missing bucket and an unreachable endpoint clearly', async () => {
-    const bad = openRemote(s3({ access_key_id: 'WRONG', secret_access_key: 'WRONG' }), '/', 'r', { retry: TEST_RETRY }).remote;
+    const bad = (await openRemote(s3({ access_key_id: 'WRONG', secret_access_key: 'WRONG' }), '/', 'r', { retry: TEST_RETRY })).remote;
     await expect(probeRemote(bad)).rejects.toMatchObject({ code: 'REMOTE_AUTH' });
     bad.close();
 
-    const noBucket = openRemote({ core: {}, remotes: { r: { url: 's3://no-such-bucket/p', endpointurl: server.endpoint, access_key_id: S3RVER_KEY, secret_access_key: S3RVER_SECRET } } }, '/', 'r', { retry: TEST_RETRY }).remote;
+    const noBucket = (await openRemote({ core: {}, remotes: { r: { url: 's3://no-such-bucket/p', endpointurl: server.endpoint, access_key_id: S3RVER_KEY, secret_access_key: S3RVER_SECRET } } }, '/', 'r', { retry: TEST_RETRY })).remote;
     await expect(probeRemote(noBucket)).rejects.toMatchObject({ code: 'REMOTE_NOT_FOUND', message: expect.stringContaining('bucket "no-such-bucket"') });
     noBucket.close();
 
@@ -78,19 +78,19 @@ describe('remote configuration errors', () => {
         s.close(() => resolve(p));
       });
     });
-    const down = openRemote(s3({ endpointurl: `http://127.0.0.1:${port}`, access_key_id: S3RVER_KEY, secret_access_key: S3RVER_SECRET }), '/', 'r', { retry: TEST_RETRY }).remote;
+    const down = (await openRemote(s3({ endpointurl: `http://127.0.0.1:${port}`, access_key_id: S3RVER_KEY, secret_access_key: S3RVER_SECRET }), '/', 'r', { retry: TEST_RETRY })).remote;
     await expect(probeRemote(down)).rejects.toMatchObject({ code: 'REMOTE_ERROR', message: expect.stringContaining('Cannot reach the endpoint') });
     down.close();
   });
 
   it('probes a working S3 remote and a folder remote: write, read back, delete', async () => {
-    const ok = openRemote(s3({ access_key_id: S3RVER_KEY, secret_access_key: S3RVER_SECRET }), '/', 'r', { retry: TEST_RETRY }).remote;
+    const ok = (await openRemote(s3({ access_key_id: S3RVER_KEY, secret_access_key: S3RVER_SECRET }), '/', 'r', { retry: TEST_RETRY })).remote;
     expect((await probeRemote(ok)).map((s) => s.step)).toEqual(['bucket', 'write', 'read', 'delete']);
     const listed: string[] = [];
     for await (const k of ok.list('')) listed.push(k);
     expect(listed).toEqual([]);
     ok.close();
-    const folder = localRemote(path.join(tmp.dir, 'folder-remote'));
+    const folder = await localRemote(path.join(tmp.dir, 'folder-remote'));
     expect((await probeRemote(folder)).map((s) => s.step)).toEqual(['write', 'read', 'delete']);
   });
 });

@@ -34,11 +34,11 @@ afterAll(async () => {
 });
 
 let n = 0;
-function setup(extra: Record<string, string> = {}) {
+async function setup(extra: Record<string, string> = {}) {
   n++;
   const root = path.join(tmp.dir, `f-${n}`);
   // read_timeout 1 s so an injected stall is given up on quickly.
-  const remote = s3Remote(proxy.endpoint, server.bucket, `faults-${n}`, { read_timeout: '1', ...extra });
+  const remote = await s3Remote(proxy.endpoint, server.bucket, `faults-${n}`, { read_timeout: '1', ...extra });
   const index = openIndex({ dvcDir: path.join(root, '.dvc') });
   opened.push(remote, index);
   return { root, remote, index };
@@ -48,13 +48,13 @@ const isPut = (r: { method: string; url: string }): boolean => r.method === 'PUT
 const isGet = (r: { method: string; url: string }): boolean => r.method === 'GET' && r.url.includes('/files/md5/');
 
 /** Every object in the remote matches its key's md5 (nothing corrupt was stored). */
-async function assertRemoteIntact(remote: ReturnType<typeof s3Remote>, contents: Map<string, Buffer>): Promise<void> {
+async function assertRemoteIntact(remote: Awaited<ReturnType<typeof s3Remote>>, contents: Map<string, Buffer>): Promise<void> {
   for (const [oid, body] of contents) expect(await readAll(remote, objectKey(oid, 'md5'))).toEqual(body);
 }
 
 describe('S3 transfers through a faulty network', () => {
   it('uploads .dir objects last (after every entry)', async () => {
-    const { root, remote, index } = setup();
+    const { root, remote, index } = await setup();
     const fx = await buildCache(root, 6, 'order');
     await uploadObjects({ remote, odb: fx.odb, groups: fx.groups, index, jobs: 4 });
     const puts = proxy.requests.filter(isPut);
@@ -63,7 +63,7 @@ describe('S3 transfers through a faulty network', () => {
   });
 
   it('retries 503 SlowDown, resets mid request body and mid response body, and stalls, and stores nothing corrupt', async () => {
-    const { root, remote, index } = setup();
+    const { root, remote, index } = await setup();
     const fx = await buildCache(root, 8, 'flaky');
     proxy.addRule({ match: isPut, fault: { kind: 'error', status: 503, code: 'SlowDown' }, times: 3 });
     proxy.addRule({ match: isPut, fault: { kind: 'reset-request', afterBytes: 100 }, times: 2 });
@@ -86,7 +86,7 @@ describe('S3 transfers through a faulty network', () => {
   });
 
   it('resumes an interrupted download from its partial file with a Range request', async () => {
-    const { root, remote, index } = setup();
+    const { root, remote, index } = await setup();
     const src = path.join(root, 'big');
     const { mkdir } = await import('node:fs/promises');
     await mkdir(root, { recursive: true });
@@ -97,7 +97,7 @@ describe('S3 transfers through a faulty network', () => {
     const ref = { oid: md5, hashName: 'md5' as const, size };
     // The first attempt dies after 1 MiB and no retries are allowed: the partial file stays.
     proxy.addRule({ match: isGet, fault: { kind: 'reset-response', afterBytes: 1024 * 1024 }, times: 1 });
-    const noRetry = s3Remote(proxy.endpoint, server.bucket, `faults-${n}`, {}, { retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 1 } });
+    const noRetry = await s3Remote(proxy.endpoint, server.bucket, `faults-${n}`, {}, { retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 1 } });
     opened.push(noRetry);
     const { downloadOne } = await import('../../../electron/core/remote/download-one.ts');
     const partialPath = path.join(root, 'partial', 'x.part');
@@ -115,7 +115,7 @@ describe('S3 transfers through a faulty network', () => {
   });
 
   it('rejects wrong bytes from a lying server: CORRUPT_OBJECT, nothing enters the cache', async () => {
-    const { root, remote, index } = setup();
+    const { root, remote, index } = await setup();
     const fx = await buildCache(root, 2, 'liar');
     await uploadObjects({ remote, odb: fx.odb, groups: [{ files: fx.entries }], index, jobs: 2 });
     const victim = fx.entries[0]!;
@@ -131,7 +131,7 @@ describe('S3 transfers through a faulty network', () => {
   });
 
   it('gives up with a clear REMOTE_ERROR when the server keeps throttling', async () => {
-    const { root, remote, index } = setup();
+    const { root, remote, index } = await setup();
     const fx = await buildCache(root, 1, 'throttled');
     proxy.addRule({ match: isPut, fault: { kind: 'error', status: 503, code: 'SlowDown' }, times: Infinity });
     const res = await uploadObjects({ remote, odb: fx.odb, groups: [{ files: fx.entries }], index, jobs: 1 });

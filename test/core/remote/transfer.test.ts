@@ -28,10 +28,10 @@ afterAll(async () => {
 });
 
 let n = 0;
-function setup(kind: 's3' | 'local'): { remote: Remote; index: IndexDb; root: string } {
+async function setup(kind: 's3' | 'local'): Promise<{ remote: Remote; index: IndexDb; root: string }> {
   n++;
   const root = path.join(tmp.dir, `case-${n}`);
-  const remote = kind === 's3' ? s3Remote(server.endpoint, server.bucket, `transfer-${n}`) : localRemote(path.join(root, 'remote'));
+  const remote = kind === 's3' ? await s3Remote(server.endpoint, server.bucket, `transfer-${n}`) : await localRemote(path.join(root, 'remote'));
   const index = openIndex({ dvcDir: path.join(root, '.dvc') });
   opened.push(remote, index);
   return { remote, index, root };
@@ -39,7 +39,7 @@ function setup(kind: 's3' | 'local'): { remote: Remote; index: IndexDb; root: st
 
 describe.each(['s3', 'local'] as const)('transfer engine against a %s remote', (kind) => {
   it('pushes only what is missing, .dir last, remembers it, and fetches it back verified', async () => {
-    const { remote, index, root } = setup(kind);
+    const { remote, index, root } = await setup(kind);
     const fx = await buildCache(root, 12, `push-${kind}`);
     const events: { phase: string; files?: number }[] = [];
     const first = await uploadObjects({ remote, odb: fx.odb, groups: fx.groups, index, jobs: 4, onProgress: (e) => events.push(e) });
@@ -74,7 +74,7 @@ describe.each(['s3', 'local'] as const)('transfer engine against a %s remote', (
   });
 
   it('holds back a .dir whose entry is missing everywhere, and reports the missing object', async () => {
-    const { remote, index, root } = setup(kind);
+    const { remote, index, root } = await setup(kind);
     const fx = await buildCache(root, 5, `holdback-${kind}`);
     const gone = fx.entries[2]!;
     await fx.odb.remove(gone.oid, 'md5');
@@ -86,7 +86,7 @@ describe.each(['s3', 'local'] as const)('transfer engine against a %s remote', (
   });
 
   it('reports objects the remote does not have, and fetches the rest', async () => {
-    const { remote, index, root } = setup(kind);
+    const { remote, index, root } = await setup(kind);
     const fx = await buildCache(root, 3, `partial-${kind}`);
     await uploadObjects({ remote, odb: fx.odb, groups: [{ files: fx.entries.slice(0, 2) }], index, jobs: 2 });
     const odb2 = new ObjectStore(path.join(root, 'cache2'));
@@ -97,7 +97,7 @@ describe.each(['s3', 'local'] as const)('transfer engine against a %s remote', (
   });
 
   it('drops everything remembered when a remembered .dir has vanished from the remote', async () => {
-    const { remote, index, root } = setup(kind);
+    const { remote, index, root } = await setup(kind);
     const fx = await buildCache(root, 4, `vanish-${kind}`);
     await uploadObjects({ remote, odb: fx.odb, groups: fx.groups, index, jobs: 2 });
     // Someone cleans the remote behind our back (dvc gc -c): the .dir first, then an entry.
@@ -114,7 +114,7 @@ describe.each(['s3', 'local'] as const)('transfer engine against a %s remote', (
 
 describe('existence heuristic on S3 (DVC: HEAD for small queries, list for large ones)', () => {
   it('uses HEADs for a few objects and one listing for many', async () => {
-    const { remote, root } = setup('s3');
+    const { remote, root } = await setup('s3');
     const fx = await buildCache(root, 30, 'heuristic');
     await uploadObjects({ remote, odb: fx.odb, groups: [{ files: fx.entries.slice(0, 10) }], jobs: 4 });
     const few = { fromIndex: 0, heads: 0, listings: 0 };

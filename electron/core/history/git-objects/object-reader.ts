@@ -27,6 +27,14 @@ export class GitObjectReader {
     this.scanPacks();
   }
 
+  /**
+   * The object from loose files or packs without yielding, or null when it is elsewhere (alternates,
+   * an unusual repository); then `read` must be used.
+   */
+  readSync(oid: string): RawObject | null {
+    return this.readSyncOrNull(oid);
+  }
+
   /** The object, or throws GIT_ERROR naming the oid when the repository does not hold it. */
   async read(oid: string): Promise<RawObject> {
     const found = this.readSyncOrNull(oid);

@@ -8,7 +8,7 @@ import type { Migration } from './index.ts';
  * - history_output_changes: per output path, the version each commit that changed it recorded
  *   (md5 null when removed); with `first_parent` it answers "history of PATH" without git.
  * - history_filesets: the watched files (pointers, locks, params, metrics, environment) of a commit,
- *   deduplicated, so an incremental update resumes from any cached commit.
+ *   content-addressed by the md5 of their JSON, so an incremental update resumes from any cached commit.
  * - history_meta: the ref snapshot and the analysis version.
  */
 export const migration: Migration = {
@@ -35,7 +35,7 @@ export const migration: Migration = {
         env_fingerprint TEXT,
         env_changed     INTEGER NOT NULL,
         changes         TEXT    NOT NULL,
-        fileset_id      INTEGER NOT NULL,
+        fileset         TEXT    NOT NULL,
         reachable       INTEGER NOT NULL DEFAULT 1
       );
       CREATE INDEX history_commits_reachable ON history_commits (reachable, seq);
@@ -55,10 +55,9 @@ export const migration: Migration = {
       ) WITHOUT ROWID;
 
       CREATE TABLE history_filesets (
-        id    INTEGER PRIMARY KEY,
-        hash  TEXT    NOT NULL UNIQUE,
-        files TEXT    NOT NULL
-      );
+        hash  TEXT PRIMARY KEY,
+        files TEXT NOT NULL
+      ) WITHOUT ROWID;
 
       CREATE TABLE history_meta (
         key   TEXT PRIMARY KEY,

@@ -1,0 +1,146 @@
+import { chmod, readFile, readdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { add } from '../../electron/core/ops/add.ts';
+import { cloudStatus } from '../../electron/core/ops/cloud-status.ts';
+import { fetch } from '../../electron/core/ops/fetch.ts';
+import { pull } from '../../electron/core/ops/pull.ts';
+import { push } from '../../electron/core/ops/push.ts';
+import { objectKey } from '../../electron/core/remote/object-key.ts';
+import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy.ts';
+import { startS3rver, type S3rverHandle } from '../helpers/s3rver.ts';
+import { makeTempDir } from '../helpers/tmp.ts';
+import { cloneRepo, gitPull, makeDataRepo, setEndpoint, type RemoteSpec } from './repo-fixture.ts';
+
+let server: S3rverHandle;
+let proxy: FaultProxy;
+let tmp: { dir: string; cleanup: () => Promise<void> };
+const cleanups: (() => Promise<void>)[] = [];
+
+beforeAll(async () => {
+  server = await startS3rver();
+  proxy = await startFaultProxy(server.endpoint);
+  tmp = await makeTempDir();
+});
+afterAll(async () => {
+  for (const c of cleanups.reverse()) await c();
+  await proxy?.close();
+  await server?.stop();
+  await tmp?.cleanup();
+});
+
+describe.each(['s3', 'local'] as const)('push / fetch / pull / status --cloud against a %s remote', (kind) => {
+  let spec: RemoteSpec;
+  let origin: Awaited<ReturnType<typeof makeDataRepo>>;
+
+  beforeAll(async () => {
+    spec = kind === 's3' ? { kind, endpoint: proxy.endpoint, bucket: server.bucket, prefix: `ops-${kind}` } : { kind, dir: path.join(tmp.dir, 'folder-remote') };
+    origin = await makeDataRepo(spec);
+    cleanups.push(() => origin.git.cleanup());
+  });
+
+  it('keeps secrets out of .dvc/config', async () => {
+    const committed = await readFile(origin.git.abs('.dvc/config'), 'utf8');
+    expect(committed).toContain('[core]');
+    expect(committed).toContain("['remote \"storage\"']");
+    expect(committed).not.toMatch(/secret_access_key|access_key_id/);
+    if (kind === 's3') expect(await readFile(origin.git.abs('.dvc/config.local'), 'utf8')).toMatch(/secret_access_key = S3RVER/);
+  });
+
+  it('pushes only what is missing and status --cloud follows', async () => {
+    const repo = await origin.open();
+    try {
+      const before = await cloudStatus(repo);
+      expect(before.outputs.map((o) => [o.path, o.state])).toEqual([['data', 'local-only'], ['model.bin', 'local-only']]);
+      const first = await push(repo);
+      expect(first.uploaded).toBe(22); // 20 files + data's .dir + model.bin
+      expect(first.failed).toEqual([]);
+      const second = await push(repo);
+      expect(second.uploaded).toBe(0);
+      const after = await cloudStatus(repo);
+      expect(after.clean).toBe(true);
+      expect(after.totals).toEqual({ both: 22, localOnly: 0, remoteOnly: 0, missing: 0 });
+    } finally {
+      repo.close();
+    }
+  });
+
+  it('a teammate fetches into the cache and pulls into the workspace, byte for byte', async () => {
+    const clone = await cloneRepo(origin.git, spec, path.join(tmp.dir, `clone-${kind}`));
+    cleanups.push(clone.cleanup);
+    const repo = await clone.open();
+    try {
+      const st = await cloudStatus(repo);
+      expect(st.outputs.every((o) => o.state === 'remote-only')).toBe(true);
+      const fetched = await fetch(repo, { targets: ['model.bin'] });
+      expect(fetched.downloaded).toBe(1);
+      await expect(readFile(path.join(clone.dir, 'model.bin'))).rejects.toThrow(); // fetch never touches the workspace
+      const pulled = await pull(repo, { jobs: 4 });
+      expect(pulled.fetch.downloaded).toBe(21);
+      expect(pulled.checkout.failed).toEqual([]);
+      for (const name of await readdir(origin.git.abs('data'))) {
+        expect(await readFile(path.join(clone.dir, 'data', name))).toEqual(await readFile(origin.git.abs(`data/${name}`)));
+      }
+      expect(await readFile(path.join(clone.dir, 'model.bin'), 'utf8')).toBe('model weights v1\n'.repeat(4000));
+      expect((await cloudStatus(repo)).clean).toBe(true);
+    } finally {
+      repo.close();
+    }
+  });
+
+  it('pull rejects wrong bytes from the remote and leaves the workspace as it was', async () => {
+    const clone = await cloneRepo(origin.git, spec, path.join(tmp.dir, `liar-${kind}`));
+    cleanups.push(clone.cleanup);
+    let repo = await clone.open();
+    await pull(repo);
+    repo.close();
+    // Upstream: a new model version is tracked and pushed; the teammate gets the pointer with git.
+    const up = await origin.open();
+    await writeFile(origin.git.abs('model.bin'), 'model weights v2\n'.repeat(4000));
+    const added = await add(up, { targets: ['model.bin'] });
+    await push(up);
+    up.close();
+    origin.git.commit('model v2');
+    gitPull(clone.dir);
+    const v2 = added.outputs[0]!.md5;
+    let restore = async (): Promise<void> => {};
+    if (kind === 's3') {
+      await setEndpoint(path.join(clone.dir, '.dvc'), proxy.endpoint);
+      proxy.addRule({ match: (r) => r.method === 'GET' && r.url.includes(v2.slice(2)), fault: { kind: 'corrupt' }, times: Infinity });
+      restore = async () => proxy.clearRules();
+    } else {
+      const obj = path.join(spec.kind === 'local' ? spec.dir : '', ...objectKey(v2, 'md5').split('/'));
+      const good = await readFile(obj);
+      await chmod(obj, 0o644);
+      await writeFile(obj, Buffer.from(good.map((b) => b ^ 1)));
+      await chmod(obj, 0o444); // a lying remote that even looks protected
+      restore = async () => {
+        await chmod(obj, 0o644);
+        await writeFile(obj, good);
+        await chmod(obj, 0o444);
+      };
+    }
+    repo = await clone.open();
+    try {
+      await expect(pull(repo)).rejects.toMatchObject({ code: 'CORRUPT_OBJECT', message: expect.stringContaining(v2) });
+      expect(await readFile(path.join(clone.dir, 'model.bin'), 'utf8')).toBe('model weights v1\n'.repeat(4000));
+      expect(await repo.odb.has(v2, 'md5')).toBe(false);
+      await restore();
+      const ok = await pull(repo);
+      expect(ok.fetch.downloaded).toBe(1);
+      expect(await readFile(path.join(clone.dir, 'model.bin'), 'utf8')).toBe('model weights v2\n'.repeat(4000));
+    } finally {
+      await restore();
+      repo.close();
+    }
+  });
+
+  it('names an unknown remote', async () => {
+    const repo = await origin.open();
+    try {
+      await expect(push(repo, { remote: 'nope' })).rejects.toMatchObject({ code: 'CONFIG_ERROR', message: expect.stringContaining('Unknown remote "nope"') });
+    } finally {
+      repo.close();
+    }
+  });
+});

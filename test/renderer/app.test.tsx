@@ -1,0 +1,142 @@
+// @vitest-environment jsdom
+import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Bridge, EventChannel, RequestChannel } from '../../shared/contract.ts';
+import { fail, ok, type Result } from '../../shared/errors.ts';
+import type { Job, RepoStatus, RepoSummary, TimelineCommit } from '../../shared/model.ts';
+import { createApiClient } from '../../renderer/api/client.ts';
+import { createAppStore } from '../../renderer/store/index.ts';
+import { StoreProvider } from '../../renderer/store/react.ts';
+import { App } from '../../renderer/App.tsx';
+import { formatBytes, formatEta, formatRelative } from '../../renderer/format.ts';
+
+const REPO: RepoSummary = { id: 'r1', root: '/work/churn', name: 'churn', needsInit: false, branch: 'main', head: 'a'.repeat(40), defaultRemote: 'store' };
+
+function commit(i: number): TimelineCommit {
+  return {
+    oid: i.toString(16).padStart(40, '0'), parents: [], message: `Commit number ${i}`, author: 'Ada', date: Date.now() - i * 60_000,
+    refs: i === 0 ? [{ name: 'main', kind: 'branch' }] : [], data: i % 2 === 0 ? [{ path: 'data/train', change: 'modified', sizeDelta: 1024, nfilesDelta: 2 }] : [],
+    params: [], metrics: [], envChanged: false,
+  };
+}
+
+/** A fake transport: canned answers per channel, a log of calls, and a way to push events. */
+function fakeBridge(answers: Partial<Record<RequestChannel, (input: Record<string, unknown>) => Result<unknown>>>) {
+  const calls: [string, unknown][] = [];
+  const listeners = new Map<string, Set<(p: unknown) => void>>();
+  const bridge: Bridge = {
+    invoke: async (channel, input) => {
+      calls.push([channel, input]);
+      const a = answers[channel];
+      return (a ? a(input as Record<string, unknown>) : fail('UNKNOWN_CHANNEL', `no fake for ${channel}`)) as never;
+    },
+    on: (event, l) => {
+      const s = listeners.get(event) ?? new Set();
+      s.add(l as (p: unknown) => void);
+      listeners.set(event, s);
+      return () => s.delete(l as (p: unknown) => void);
+    },
+  };
+  const emit = (event: EventChannel, payload: unknown) => listeners.get(event)?.forEach((l) => l(payload));
+  return { bridge, calls, emit };
+}
+
+const STATUS: RepoStatus = {
+  items: [{ path: 'data/train', source: 'data/train.dvc', md5: 'x.dir', isDir: true, size: 2048, nfiles: 4, badges: ['modified'] }],
+  dirtyFiles: 0, remote: { name: 'store', state: 'ok' }, checkedAt: 0,
+};
+
+function setup(extra: Parameters<typeof fakeBridge>[0] = {}) {
+  const fake = fakeBridge({
+    'app:info': () => ok({ mode: 'browser', version: 't', initialRepo: '/work/churn', canPickFolder: false, dropMode: 'upload' }),
+    'repo:recent': () => ok([]),
+    'repo:open': () => ok(REPO),
+    'repo:status': () => ok(STATUS),
+    'jobs:list': () => ok([]),
+    'timeline:page': (i) => {
+      const all = Array.from({ length: 10_000 }, (_, n) => commit(n)).filter((c) => !i.dataOnly || c.data.length > 0);
+      const offset = i.offset as number;
+      return ok({ total: all.length, offset, commits: all.slice(offset, offset + (i.limit as number)) });
+    },
+    'commit:detail': (i) => ok({ commit: commit(parseInt(String(i.oid), 16)), outputs: [], codeFiles: [], environment: { fingerprint: null, files: [], changed: false } }),
+    ...extra,
+  });
+  const store = createAppStore(createApiClient(fake.bridge));
+  render(
+    <StoreProvider store={store}>
+      <App />
+    </StoreProvider>,
+  );
+  void store.getState().boot();
+  return { ...fake, store };
+}
+
+// jsdom does no layout: give elements the size a real window would so the virtual list has a viewport.
+beforeAll(() => {
+  Object.defineProperty(HTMLElement.prototype, 'offsetHeight', { configurable: true, get: () => 720 });
+  Object.defineProperty(HTMLElement.prototype, 'offsetWidth', { configurable: true, get: () => 800 });
+  Object.defineProperty(HTMLElement.prototype, 'clientHeight', { configurable: true, get: () => 720 });
+  Object.defineProperty(HTMLElement.prototype, 'clientWidth', { configurable: true, get: () => 800 });
+  HTMLElement.prototype.getBoundingClientRect = function () {
+    return { x: 0, y: 0, top: 0, left: 0, bottom: 720, right: 800, width: 800, height: 720, toJSON: () => ({}) } as DOMRect;
+  };
+});
+
+afterEach(() => cleanup());
+
+describe('renderer', () => {
+  it('opens the start-up repository, shows badges and a virtualised timeline of 10,000 commits', async () => {
+    setup();
+    await screen.findByText('Commit number 0');
+    expect(screen.getByText('modified')).toBeTruthy();
+    expect(screen.getByText('10000 commits')).toBeTruthy();
+    // Only a window of rows exists in the DOM, not 10,000.
+    expect(document.querySelectorAll('.trow').length).toBeLessThan(60);
+  });
+
+  it('filters to data commits and moves the selection with the keyboard', async () => {
+    const { calls } = setup();
+    await screen.findByText('Commit number 0');
+    fireEvent.click(screen.getByRole('checkbox', { name: /Data changes only/ }));
+    await screen.findByText('5000 commits');
+    expect(calls.some(([c, i]) => c === 'timeline:page' && (i as { dataOnly?: boolean }).dataOnly === true)).toBe(true);
+    const list = screen.getByRole('listbox', { name: 'Timeline' });
+    fireEvent.keyDown(list, { key: 'ArrowDown' });
+    await waitFor(() => expect(calls.some(([c]) => c === 'commit:detail')).toBe(true));
+    fireEvent.keyDown(list, { key: 'ArrowDown' });
+    await screen.findByRole('heading', { name: 'Commit number 2' });
+  });
+
+  it('shows a failed job as a banner with the next action, and progress in Transfers', async () => {
+    const { store, emit } = setup();
+    await screen.findByText('Commit number 0');
+    const running: Job = { id: 'j1', kind: 'push', repoId: 'r1', title: 'Push to store', state: 'running', startedAt: Date.now(), retryable: false, progress: { phase: 'upload', loaded: 512, total: 1024, unit: 'bytes', rate: 2048, etaMs: 250 } };
+    act(() => emit('job:update', running));
+    fireEvent.click(screen.getByRole('button', { name: /Transfers/ }));
+    expect(screen.getByRole('progressbar', { name: 'Push to store progress' }).getAttribute('aria-valuenow')).toBe('50');
+    expect(screen.getByText(/2\.0 KB\/s/)).toBeTruthy();
+    act(() => emit('job:update', { ...running, state: 'failed', retryable: true, error: { code: 'REMOTE_AUTH', message: 'The bucket refused the credentials.', data: {} } }));
+    const banner = await screen.findByRole('alert');
+    expect(banner.textContent).toContain('The bucket refused the credentials.');
+    expect(banner.textContent).toContain('Test connection');
+    expect(screen.getByRole('button', { name: 'Retry' })).toBeTruthy();
+    expect(store.getState().jobs.j1?.state).toBe('failed');
+  });
+
+  it('reports a failed request as a banner instead of throwing', async () => {
+    setup({ 'repo:open': () => fail('NOT_A_GIT_REPO', '/work/churn is not inside a git repository.') });
+    const banner = await screen.findByRole('alert');
+    expect(banner.textContent).toContain('/work/churn is not inside a git repository.');
+    expect(banner.textContent).toContain('git init');
+    expect(screen.getByRole('heading', { name: 'Open a repository' })).toBeTruthy();
+  });
+});
+
+describe('format', () => {
+  it('formats sizes, times and ETAs for people', () => {
+    expect(formatBytes(1536)).toBe('1.5 KB');
+    expect(formatBytes(null)).toBe('—');
+    expect(formatRelative(Date.now() - 3 * 3600_000)).toBe('3 hours ago');
+    expect(formatEta(65_000)).toBe('1 min 5 s left');
+  });
+});
