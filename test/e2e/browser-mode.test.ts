@@ -22,6 +22,7 @@ let s3: S3rverHandle;
 let ui: Awaited<ReturnType<typeof startUi>>;
 let browser: Browser;
 let page: Page;
+let v1Train: Record<string, string>;
 
 const git = (...args: string[]) => execFileSync('git', ['-C', repoDir, ...args], { encoding: 'utf8' });
 const md5 = (b: Buffer) => createHash('md5').update(b).digest('hex');
@@ -68,6 +69,7 @@ beforeAll(async () => {
   repo = await openRepo(repoDir);
   for (let i = 0; i < 3; i++) await writeFile(path.join(repoDir, 'data', 'train', `part${i}.csv`), `id,label\n${i},a\n${i + 10},b\n`);
   await add(repo, { targets: ['data/train'] });
+  v1Train = await tree(path.join(repoDir, 'data', 'train'));
   git('add', '-A');
   git('commit', '-q', '-m', 'Add training data v1');
   await writeFile(path.join(repoDir, 'data', 'train', 'part1.csv'), 'id,label\n1,a\n11,b\n12,c\n');
@@ -166,17 +168,41 @@ describe('browser mode end to end', () => {
     for (const sum of Object.values(want)) expect(stored).toContain(`${sum.slice(0, 2)}/${sum.slice(2)}`);
   });
 
+  it('restores an older run with a plan and progress, then undoes it byte for byte', async () => {
+    const before = { train: await tree(path.join(repoDir, 'data', 'train')), images: await tree(path.join(repoDir, 'images')) };
+    const headBefore = git('rev-parse', 'HEAD').trim();
+    await page.getByRole('button', { name: 'Timeline' }).click();
+    await page.getByRole('listbox', { name: 'Timeline' }).getByText('Add training data v1').click();
+    await page.getByRole('complementary', { name: 'Commit detail' }).getByRole('heading', { name: 'Add training data v1' }).waitFor();
+    await page.getByRole('button', { name: 'Restore this run' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Restore this run' });
+    await dialog.getByRole('list', { name: 'Restore plan' }).waitFor();
+    await dialog.getByText('part3.csv').waitFor();
+    await shot('06-restore-plan');
+    await dialog.getByRole('button', { name: 'Restore', exact: true }).click();
+    await dialog.getByText('Restored and verified.').waitFor({ timeout: 60_000 });
+    expect(await tree(path.join(repoDir, 'data', 'train'))).toEqual(v1Train);
+    expect(git('log', '-1', '--format=%s').trim()).toBe('Add training data v1');
+    await shot('07-restore-done');
+    await dialog.getByRole('button', { name: 'Undo' }).click();
+    await dialog.getByText(/undone/).waitFor({ timeout: 60_000 });
+    expect(git('rev-parse', 'HEAD').trim()).toBe(headBefore);
+    expect(await tree(path.join(repoDir, 'data', 'train'))).toEqual(before.train);
+    expect(await tree(path.join(repoDir, 'images'))).toEqual(before.images);
+    await dialog.getByRole('button', { name: 'Close' }).click();
+  });
+
   it('shows remotes and cache settings, and switches to dark mode', async () => {
     await page.getByRole('button', { name: 'Settings' }).click();
     const settings = page.getByRole('region', { name: 'Settings' });
     await settings.getByText('s3store').waitFor();
     await settings.getByRole('button', { name: 'Test connection' }).click();
     await settings.getByText(/Connected to/).waitFor({ timeout: 30_000 });
-    await shot('06-settings');
+    await shot('08-settings');
     await settings.getByRole('combobox', { name: 'Theme' }).selectOption('dark');
     await page.getByRole('button', { name: 'Timeline' }).click();
     await page.getByRole('listbox', { name: 'Timeline' }).getByText('Add image folder').waitFor();
-    await shot('07-timeline-dark');
+    await shot('09-timeline-dark');
   });
 
   it('refuses the page without the token', async () => {

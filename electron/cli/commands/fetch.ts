@@ -1,4 +1,3 @@
-import { fetch } from '../../core/ops/fetch.ts';
 import type { CliCommand } from '../command.ts';
 import { formatBytes, plural } from '../format.ts';
 import { TRANSFER_OPTIONS, TRANSFER_USAGE, transferArgs } from './transfer-args.ts';
@@ -15,6 +14,7 @@ ${TRANSFER_USAGE}
   options: { ...TRANSFER_OPTIONS },
   allowPositionals: true,
   async run(ctx, values, positionals) {
+    const { fetch } = await import('../../core/ops/fetch.ts');
     const repo = await ctx.openRepo();
     const result = await fetch(repo, { targets: positionals, cwd: ctx.cwd, ...transferArgs(values), signal: ctx.signal, onProgress: ctx.progress });
     const lines = [result.downloaded === 0

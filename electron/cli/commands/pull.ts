@@ -1,4 +1,3 @@
-import { pull } from '../../core/ops/pull.ts';
 import type { CliCommand } from '../command.ts';
 import { formatBytes, plural } from '../format.ts';
 import { TRANSFER_OPTIONS, TRANSFER_USAGE, transferArgs } from './transfer-args.ts';
@@ -15,6 +14,7 @@ ${TRANSFER_USAGE}
   options: { ...TRANSFER_OPTIONS, 'save-unsaved': { type: 'boolean' }, force: { type: 'boolean' } },
   allowPositionals: true,
   async run(ctx, values, positionals) {
+    const { pull } = await import('../../core/ops/pull.ts');
     const repo = await ctx.openRepo();
     const result = await pull(repo, {
       targets: positionals, cwd: ctx.cwd, ...transferArgs(values),

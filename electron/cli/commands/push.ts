@@ -1,4 +1,3 @@
-import { push } from '../../core/ops/push.ts';
 import type { CliCommand } from '../command.ts';
 import { formatBytes, plural } from '../format.ts';
 import { TRANSFER_OPTIONS, TRANSFER_USAGE, transferArgs } from './transfer-args.ts';
@@ -15,6 +14,8 @@ ${TRANSFER_USAGE}
   options: { ...TRANSFER_OPTIONS },
   allowPositionals: true,
   async run(ctx, values, positionals) {
+    // Loaded on use, so other commands start without the transfer engine.
+    const { push } = await import('../../core/ops/push.ts');
     const repo = await ctx.openRepo();
     const result = await push(repo, { targets: positionals, cwd: ctx.cwd, ...transferArgs(values), signal: ctx.signal, onProgress: ctx.progress });
     const lines: string[] = [];

@@ -1,6 +1,4 @@
 import { LockstepError } from '../../core/errors/index.ts';
-import { remoteAdd, remoteDefault, remoteList, remoteModify, remoteRemove } from '../../core/ops/remote-config.ts';
-import { remoteTest } from '../../core/ops/remote-test.ts';
 import type { CliCommand } from '../command.ts';
 
 const SUBCOMMANDS = ['add', 'list', 'modify', 'remove', 'default', 'test'];
@@ -34,6 +32,7 @@ export const command: CliCommand = {
   async run(ctx, values, positionals) {
     const [sub, ...args] = positionals;
     if (sub === undefined || !SUBCOMMANDS.includes(sub)) throw usage(`Unknown or missing subcommand${sub ? ` "${sub}"` : ''}: use one of ${SUBCOMMANDS.join(', ')}.`);
+    const { remoteAdd, remoteDefault, remoteList, remoteModify, remoteRemove } = await import('../../core/ops/remote-config.ts');
     const repo = await ctx.openRepo();
     const local = values.local === true;
     switch (sub) {
@@ -72,6 +71,7 @@ export const command: CliCommand = {
       }
       default: {
         const [name] = args;
+        const { remoteTest } = await import('../../core/ops/remote-test.ts');
         const res = await remoteTest(repo, { remote: name, signal: ctx.signal });
         return { data: res, text: `Remote "${res.remote}" (${res.url}) works: ${res.steps.map((s) => `${s.step} ${s.ms} ms`).join(', ')}.` };
       }

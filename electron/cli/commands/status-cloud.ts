@@ -1,4 +1,4 @@
-import { cloudStatus, type CloudState } from '../../core/ops/cloud-status.ts';
+import type { CloudState } from '../../core/ops/cloud-status.ts';
 import type { CliContext, CliOptions, CliResult, CliValues } from '../command.ts';
 import { plural } from '../format.ts';
 import { transferArgs } from './transfer-args.ts';
@@ -24,6 +24,7 @@ const LABELS: Record<CloudState, string> = {
 
 /** `lockstep status --cloud`: what is only local, only remote, or both. */
 export async function runCloudStatus(ctx: CliContext, values: CliValues, positionals: string[]): Promise<CliResult> {
+  const { cloudStatus } = await import('../../core/ops/cloud-status.ts');
   const repo = await ctx.openRepo();
   const result = await cloudStatus(repo, { targets: positionals, cwd: ctx.cwd, ...transferArgs(values), signal: ctx.signal, onProgress: ctx.progress });
   const lines: string[] = [];

@@ -102,13 +102,16 @@ export class S3Remote implements Remote {
     let problem: string | undefined;
     if (opts.size >= this.tuning.multipartThreshold) {
       problem = await multipartUpload({ client: this.s3.client, remote: this.name, bucket: this.bucket, s3Key: this.full(key), key, endpoint: this.s3.endpoint }, srcAbs, opts, this.tuning);
+      if (problem === undefined) {
+        // An assembled object is checked once more by size: its etag alone may not prove the layout.
+        const st = await this.stat(key, opts.signal);
+        if (st !== null && st.size === opts.size) return;
+        problem = st === null ? 'the object is not there after the upload' : `the stored size ${st.size} differs from ${opts.size}`;
+      }
     } else {
+      // A single PUT needs no extra HEAD: Content-MD5 makes the server check the body, and the etag is compared.
       problem = await this.putSingle(srcAbs, key, opts);
-    }
-    if (problem === undefined) {
-      const st = await this.stat(key, opts.signal);
-      if (st !== null && st.size === opts.size) return;
-      problem = st === null ? 'the object is not there after the upload' : `the stored size ${st.size} differs from ${opts.size}`;
+      if (problem === undefined) return;
     }
     await this.remove(key).catch(() => undefined);
     throw new LockstepError('CORRUPT_OBJECT', `Remote "${this.name}" stored ${this.full(key)} wrongly (${problem}); it was deleted. Run the push again.`, { remote: this.name, key: this.full(key) });

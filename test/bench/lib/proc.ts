@@ -62,13 +62,17 @@ export async function runTimed(cmd: string, args: readonly string[], opts: Timed
     child.stderr.on('data', (d: Buffer) => err.push(d));
     child.stdin.end(opts.input ?? '');
     const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 30 * 60_000);
-    const code = await new Promise<number | null>((resolve, reject) => {
-      child.on('error', reject);
-      child.on('close', (c) => resolve(c));
-    });
+    let code: number | null;
+    try {
+      code = await new Promise<number | null>((resolve, reject) => {
+        child.on('error', (err) => reject(new Error(`cannot run ${cmd} in ${opts.cwd}: ${err.message}`)));
+        child.on('close', (c) => resolve(c));
+      });
+    } finally {
+      clearTimeout(timer);
+      if (sampler) clearInterval(sampler);
+    }
     const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
-    clearTimeout(timer);
-    if (sampler) clearInterval(sampler);
     const stdout = Buffer.concat(out).toString('utf8');
     const stderr = Buffer.concat(err).toString('utf8');
     if ((opts.check ?? true) && code !== 0) {
