@@ -156,6 +156,9 @@ export interface CsvSummary {
   readonly newRows: number | null;
   readonly oldColumns: readonly string[];
   readonly newColumns: readonly string[];
+  /** Data rows only in the new / only in the old version (a changed row counts once on each side). */
+  readonly addedRows: number;
+  readonly removedRows: number;
   readonly addedSample: readonly string[];
   readonly removedSample: readonly string[];
 }

@@ -8,6 +8,9 @@ import { benchmark as status } from './bench-status.ts';
 import { benchmark as remoteLarge } from './bench-remote-large.ts';
 import { benchmark as remoteSmall } from './bench-remote-small.ts';
 import { benchmark as remoteStatus } from './bench-remote-status.ts';
+import { benchmark as timeline } from './bench-timeline.ts';
+import { benchmark as history } from './bench-history.ts';
+import { benchmark as ui } from './bench-ui.ts';
 
 /** The registry run.ts selects from. */
-export const benchmarks: readonly Benchmark[] = [hash, addLarge, add, status, remoteLarge, remoteSmall, remoteStatus];
+export const benchmarks: readonly Benchmark[] = [hash, addLarge, add, status, remoteLarge, remoteSmall, remoteStatus, timeline, history, ui];

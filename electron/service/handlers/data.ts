@@ -1,8 +1,7 @@
 import type { Handlers, JobStarted } from '../../../shared/contract.ts';
 import { add } from '../../core/ops/add.ts';
-import { commit } from '../../core/ops/commit.ts';
+import { recordVersion } from '../../core/ops/record-version.ts';
 import type { ServiceContext } from '../context.ts';
-import { gitCommitStaged } from '../git-commit.ts';
 import { importPaths } from '../import-paths.ts';
 import { pushJobSpec, pullJobSpec } from './transfer.ts';
 
@@ -26,20 +25,18 @@ export function dataHandlers(ctx: ServiceContext): Pick<Handlers, DataChannels> 
       return { jobId: job.id };
     },
     'data:commit': async ({ repoId, message, push }): Promise<JobStarted> => {
-      const e = ctx.repos.get(repoId);
       const repo = ctx.repos.repo(repoId);
       const job = ctx.jobs.start({
         kind: 'commit',
         repoId,
         title: push ? 'Commit and push' : 'Commit',
         async run(run) {
-          // Save modified outputs first so the git commit records the data as it is now.
-          const saved = await commit(repo, { signal: run.signal, onProgress: run.onProgress });
-          const { oid } = await gitCommitStaged(e.gitRoot, message);
-          if (!push) return { commit: oid, saved: saved.outputs };
+          // The engine's `lockstep save`: modified outputs into the cache, then the git commit.
+          const saved = await recordVersion(repo, { message, signal: run.signal, onProgress: run.onProgress });
+          if (!push) return { commit: saved.commit, saved: saved.outputs };
           // Pushing runs as its own job so it shows in Transfers with its own progress, cancel and retry.
           const pushJob = ctx.jobs.start(pushJobSpec(ctx, repoId, {}));
-          return { commit: oid, saved: saved.outputs, pushJobId: pushJob.id };
+          return { commit: saved.commit, saved: saved.outputs, pushJobId: pushJob.id };
         },
       });
       return { jobId: job.id };

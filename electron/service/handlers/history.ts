@@ -4,7 +4,7 @@ import { getTimeline, getTimelineCommit } from '../../core/history/query-timelin
 import { refreshTimeline } from '../timeline-refresh.ts';
 import { LockstepError } from '../../core/errors/index.ts';
 import type { ServiceContext } from '../context.ts';
-import { commitOutputs } from '../outputs-at.ts';
+import { commitOutputs } from '../commit-outputs.ts';
 import { matchesSearch, toUiCommit } from '../timeline-map.ts';
 import { datasetHandlers } from './datasets.ts';
 

@@ -9,6 +9,7 @@ import type { ServiceContext } from '../context.ts';
 import type { OpenRepo } from '../repos.ts';
 import { gitDirtyCount } from '../git-dirty.ts';
 import { remoteHealth } from '../remote-health.ts';
+import { notPushedOutputs } from '../cloud-badges.ts';
 
 type RepoChannels = 'app:info' | 'dialog:openFolder' | 'repo:open' | 'repo:init' | 'repo:close' | 'repo:recent' | 'repo:status';
 
@@ -55,10 +56,15 @@ export function repoHandlers(ctx: ServiceContext): Pick<Handlers, RepoChannels> 
       const repo = ctx.repos.repo(repoId);
       const [st, outputs, dirtyFiles] = await Promise.all([status(repo), collectOutputs(repo), gitDirtyCount(e.gitRoot)]);
       const byPath = new Map(outputs.map((o) => [o.relPath, o]));
+      // Only versions recorded in a pointer can be on the remote; a modified or new output is about to change.
+      const clean = new Set(st.outputs.filter((s) => s.state === 'ok').map((s) => s.path));
+      const notPushed = await notPushedOutputs(repo, repoId, outputs.filter((o) => clean.has(o.relPath)));
       const items: TrackedItem[] = st.outputs.map((s) => {
         const out = byPath.get(s.path)?.output;
         const badges: OutputBadge[] = [];
         if (s.state === 'uncommitted') badges.push('new');
+        // "Up to date" and "not pushed" would contradict each other at a glance: the remote is the news.
+        else if (s.state === 'ok' && notPushed.has(s.path)) badges.push('not-pushed');
         else badges.push(s.state);
         return {
           path: s.path,

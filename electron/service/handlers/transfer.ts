@@ -3,6 +3,7 @@ import { pull } from '../../core/ops/pull.ts';
 import type { ServiceContext } from '../context.ts';
 import type { JobSpec } from '../jobs.ts';
 import { recordRemoteHealth } from '../remote-health.ts';
+import { forgetCloudStatus } from '../cloud-badges.ts';
 
 interface TransferInput {
   readonly remote?: string | undefined;
@@ -16,11 +17,15 @@ function remoteLabel(ctx: ServiceContext, repoId: string, remote: string | undef
 /** Records the remote as reachable after a transfer went through, unreachable after a remote error. */
 async function tracked<T>(ctx: ServiceContext, repoId: string, remote: string | undefined, fn: () => Promise<T>): Promise<T> {
   const name = remote ?? ctx.repos.repo(repoId).config.core.remote;
+  // Whatever happened, what the remote holds may have changed: the next status asks again.
+  forgetCloudStatus(repoId);
   try {
     const r = await fn();
+    forgetCloudStatus(repoId);
     if (name) recordRemoteHealth(repoId, { name, state: 'ok' });
     return r;
   } catch (err) {
+    forgetCloudStatus(repoId);
     const code = (err as { code?: string }).code ?? '';
     if (name && code.startsWith('REMOTE')) recordRemoteHealth(repoId, { name, state: 'error', message: (err as Error).message });
     throw err;
