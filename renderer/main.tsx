@@ -2,6 +2,7 @@ import { createRoot } from 'react-dom/client';
 import { createApiClient, type ApiClient } from './api/client.ts';
 import { createWsBridge } from './api/ws-bridge.ts';
 import { createUploader } from './api/upload.ts';
+import { createWebNotifier } from './api/notify.ts';
 import { DESKTOP_BRIDGE_KEY, type DesktopBridge } from '../shared/contract.ts';
 import { createAppStore } from './store/index.ts';
 import { StoreProvider } from './store/react.ts';
@@ -21,7 +22,7 @@ function connect(onStatus: (c: boolean) => void): ApiClient {
   sessionStorage.setItem('lockstep-token', token);
   if (params.has('token')) history.replaceState(null, '', location.pathname);
   const wsUrl = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws?token=${encodeURIComponent(token)}`;
-  return createApiClient(createWsBridge(wsUrl, { onStatus }), { upload: createUploader(location.origin, token) });
+  return createApiClient(createWsBridge(wsUrl, { onStatus }), { upload: createUploader(location.origin, token), notifier: createWebNotifier(window) });
 }
 
 let setConnected: (c: boolean) => void = () => {};

@@ -51,7 +51,16 @@ export const previewInput = z.strictObject({ repoId, path: relPath, rev: rev.opt
  * copied into `destination` (a repo-relative folder, default the root) first.
  */
 const dropPath = fsPath.refine((s) => /^([A-Za-z]:)?[\\/]/.test(s) || !s.split(/[\\/]/).includes('..'), 'a relative path must not contain ..');
-export const trackInput = z.strictObject({ repoId, paths: z.array(dropPath).min(1).max(10_000), destination: relPath.optional() });
+export const trackInput = z.strictObject({
+  repoId,
+  paths: z.array(dropPath).min(1).max(10_000),
+  destination: relPath.optional(),
+  /**
+   * A tracked folder the drop landed on: outside paths are copied into it, relative ones must already be
+   * inside it (browser uploads), and the folder itself is tracked again as its next version.
+   */
+  into: relPath.optional(),
+});
 export const commitInput = z.strictObject({
   repoId,
   message: z.string().trim().min(1, 'write a commit message').max(10_000),

@@ -1,12 +1,13 @@
 // The Electron main process: windows, menus, dialogs and the IPC transport. No product logic lives
 // here; everything the window asks for goes through the service, which the CLI and tests also drive.
-import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, Notification, protocol, session } from 'electron';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createService, type Service } from '../service/service.ts';
 import { APP_ORIGIN, APP_SCHEME, registerAppProtocol } from './app-protocol.ts';
 import { bindIpc, createSenderCheck, forwardEvents } from './ipc-binding.ts';
 import { menuTemplate } from './menu.ts';
+import { notifyJobEnds } from './notifications.ts';
 import { hardenApp } from './security.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -99,6 +100,12 @@ if (!app.requestSingleInstanceLock()) {
       (l) => service.subscribe(l),
       () => [...windows].map((w) => w.webContents),
     );
+    notifyJobEnds({
+      subscribe: (l) => service.subscribe(l),
+      Notification,
+      anyWindowFocused: () => [...windows].some((w) => w.isFocused()),
+      focusWindow: focusMain,
+    });
     // Recent repositories change when the window opens one; rebuilding on focus keeps the menu current.
     app.on('browser-window-focus', () => void refreshMenu());
     await refreshMenu();

@@ -1,5 +1,6 @@
 import type { Bridge, EventChannel, EventPayload, RequestChannel, RequestInput, RequestOutput } from '../../shared/contract.ts';
 import { unwrap } from '../../shared/errors.ts';
+import type { SystemNotifier } from './notify.ts';
 
 /** A file the user dropped, with its path relative to the drop (folders keep their structure). */
 export interface DroppedFile {
@@ -21,10 +22,12 @@ export interface ApiClient {
   readonly pathForFile?: (file: File) => string;
   /** Browser mode: stream dropped files to the server. */
   readonly upload?: Uploader;
+  /** System notifications from the page (browser mode), when permitted. */
+  readonly notifier?: SystemNotifier;
 }
 
 /** Wraps a transport bridge into the client. */
-export function createApiClient(bridge: Bridge, extras: { pathForFile?: (file: File) => string; upload?: Uploader } = {}): ApiClient {
+export function createApiClient(bridge: Bridge, extras: { pathForFile?: (file: File) => string; upload?: Uploader; notifier?: SystemNotifier } = {}): ApiClient {
   return {
     async call(channel, input) {
       return unwrap(await bridge.invoke(channel, input));

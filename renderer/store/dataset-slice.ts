@@ -7,7 +7,8 @@ export interface DatasetSlice {
   diff: DatasetDiff | null;
   /** The two versions compared, each named by the commit where it first appeared. */
   compare: { a: string | null; b: string | null };
-  preview: Preview | null;
+  /** The previewed file, and the commit it was read at (null: the workspace). */
+  preview: (Preview & { readonly path: string; readonly rev: string | null }) | null;
   openDataset(path: string): Promise<void>;
   setCompare(side: 'a' | 'b', commit: string): Promise<void>;
   loadPreview(path: string, rev?: string): Promise<void>;
@@ -58,7 +59,8 @@ export const createDatasetSlice: Slice<DatasetSlice> = (api) => (set, get) => ({
     const repo = get().repo;
     if (!repo) return;
     try {
-      set({ preview: await api.call('dataset:preview', { repoId: repo.id, path, ...(rev ? { rev } : {}) }) });
+      const p = await api.call('dataset:preview', { repoId: repo.id, path, ...(rev ? { rev } : {}) });
+      set({ preview: { ...p, path, rev: rev ?? null } });
     } catch (err) {
       get().reportError(`Previewing ${path}`, err);
     }

@@ -57,6 +57,7 @@ export const createDetailSlice: Slice<DetailSlice> = (api) => (set, get) => ({
     const repo = get().repo;
     const r = get().restore;
     if (!repo || !r) return;
+    api.notifier?.requestPermission();
     try {
       const { jobId } = await api.call('restore:run', { repoId: repo.id, rev: r.rev, dataOnly: r.dataOnly, onUnsaved });
       set({ restore: { ...r, step: 'running', jobId } });

@@ -1,4 +1,5 @@
 import type { Job } from '../../shared/model.ts';
+import { jobNotice } from '../../shared/job-notice.ts';
 import type { Slice } from './types.ts';
 
 export interface JobsSlice {
@@ -19,10 +20,13 @@ export const createJobsSlice: Slice<JobsSlice> = (api) => (set, get) => ({
     const before = get().jobs[job.id];
     set((s) => ({ jobs: { ...s.jobs, [job.id]: job } }));
     if (job.state === 'running' || before?.state === job.state) return;
-    // The job just ended: tell the user, and re-read whatever it changed.
-    if (job.state === 'done') get().notify(`${job.title}: done`);
-    else if (job.state === 'failed' && job.error) get().reportError(job.title, job.error);
-    else if (job.state === 'cancelled') get().notify(`${job.title}: cancelled`);
+    // The job just ended: tell the user (a system notification when they look elsewhere and allowed it,
+    // else the in-app toast; failures are banners too), and re-read whatever it changed.
+    const notice = jobNotice(job);
+    const shown = notice !== null && (api.notifier?.show(notice) ?? false);
+    if (job.state === 'done' && !shown) get().notify(`${job.title}: done`);
+    else if (job.state === 'cancelled' && !shown) get().notify(`${job.title}: cancelled`);
+    if (job.state === 'failed' && job.error) get().reportError(job.title, job.error);
     get().onJobEnded(job);
   },
   async loadJobs() {
@@ -43,6 +47,7 @@ export const createJobsSlice: Slice<JobsSlice> = (api) => (set, get) => ({
   async pushData() {
     const repo = get().repo;
     if (!repo) return;
+    api.notifier?.requestPermission();
     try {
       await api.call('data:push', { repoId: repo.id });
       get().setView('transfers');
@@ -53,6 +58,7 @@ export const createJobsSlice: Slice<JobsSlice> = (api) => (set, get) => ({
   async pullData() {
     const repo = get().repo;
     if (!repo) return;
+    api.notifier?.requestPermission();
     try {
       await api.call('data:pull', { repoId: repo.id });
       get().setView('transfers');

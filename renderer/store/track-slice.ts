@@ -5,14 +5,19 @@ export interface TrackState {
   readonly step: 'uploading' | 'tracking' | 'commit' | 'committing';
   /** What was dropped, as the paths handed to `data:track`. */
   readonly paths: readonly string[];
+  /** The tracked folder the drop landed on, when it was dropped onto a dataset. */
+  readonly into: string | null;
   readonly jobId: string | null;
   readonly upload: { readonly loaded: number; readonly total: number } | null;
 }
 
 export interface TrackSlice {
   track: TrackState | null;
-  /** Tracks dropped files: Electron passes their real paths, browser mode uploads them first. */
-  dropFiles(files: readonly DroppedFile[], destination?: string): Promise<void>;
+  /**
+   * Tracks dropped files: Electron passes their real paths, browser mode uploads them first. With `into`
+   * (a drop onto a tracked folder) the files join that folder and the folder gets a new version.
+   */
+  dropFiles(files: readonly DroppedFile[], into?: string): Promise<void>;
   commitTracked(message: string, push: boolean): Promise<void>;
   dismissTrack(): void;
 }
@@ -24,7 +29,7 @@ export function topLevel(files: readonly DroppedFile[]): string[] {
 
 export const createTrackSlice: Slice<TrackSlice> = (api) => (set, get) => ({
   track: null,
-  async dropFiles(files, destination) {
+  async dropFiles(files, into) {
     const repo = get().repo;
     if (!repo || files.length === 0) return;
     if (repo.needsInit) {
@@ -39,16 +44,16 @@ export const createTrackSlice: Slice<TrackSlice> = (api) => (set, get) => ({
       } else {
         if (!api.upload) throw new Error('This window cannot upload files.');
         const names = topLevel(files);
-        paths = names.map((n) => (destination ? `${destination}/${n}` : n));
+        paths = names.map((n) => (into ? `${into}/${n}` : n));
         const total = files.reduce((n, f) => n + f.file.size, 0);
-        set({ track: { step: 'uploading', paths, jobId: null, upload: { loaded: 0, total } } });
-        await api.upload(repo.id, files, destination ?? '', (loaded, t) => {
+        set({ track: { step: 'uploading', paths, into: into ?? null, jobId: null, upload: { loaded: 0, total } } });
+        await api.upload(repo.id, files, into ?? '', (loaded, t) => {
           const cur = get().track;
           if (cur?.step === 'uploading') set({ track: { ...cur, upload: { loaded, total: t } } });
         });
       }
-      const { jobId } = await api.call('data:track', { repoId: repo.id, paths, ...(destination ? { destination } : {}) });
-      set({ track: { step: 'tracking', paths, jobId, upload: null } });
+      const { jobId } = await api.call('data:track', { repoId: repo.id, paths, ...(into ? { into } : {}) });
+      set({ track: { step: 'tracking', paths, into: into ?? null, jobId, upload: null } });
     } catch (err) {
       set({ track: null });
       get().reportError('Tracking dropped files', err);
@@ -58,6 +63,8 @@ export const createTrackSlice: Slice<TrackSlice> = (api) => (set, get) => ({
     const repo = get().repo;
     const t = get().track;
     if (!repo || !t) return;
+    // A push can take a while: ask (from this click) whether the browser may tell the user when it is done.
+    if (push) api.notifier?.requestPermission();
     try {
       const { jobId } = await api.call('data:commit', { repoId: repo.id, message, push });
       set({ track: { ...t, step: 'committing', jobId } });

@@ -16,6 +16,7 @@ const T_RCLONE = 'push+pull of 1 GiB: throughput >= rclone';
 export const benchmark: Benchmark = {
   id: 'remote-large',
   title: 'push then pull one 1 GiB file via s3rver (vs rclone)',
+  budgetS: 180,
   issue: 3,
   async run(ctx) {
     requireCommand('init', 'add', 'push', 'pull');
@@ -44,7 +45,7 @@ export const benchmark: Benchmark = {
       const haveRclone = ctx.requirePeer('rclone', [T_RCLONE]);
       const ours = { push: [] as TimedRun[], pull: [] as TimedRun[], both: [] as number[] };
       const peer = { push: [] as TimedRun[], pull: [] as TimedRun[], both: [] as number[] };
-      for (let i = 0; i < trials; i++) {
+      for (let i = 0; ctx.more(i, trials); i++) {
         if (haveRclone) {
           const r = await rcloneRoundTrip({ srcDir: src, server, prefix: `rclone-${i}`, workDir: ctx.dir, expectFiles: 1, expectBytes: size });
           peer.push.push(r.push);

@@ -93,6 +93,7 @@ async function runOne(bench: Benchmark): Promise<BenchResult> {
   const unregister = removeOnAbnormalExit(dir);
   const rec = createRecorder();
   const startedAt = new Date();
+  let loopStart = Date.now();
   const log = (m: string) => process.stderr.write(`[${bench.id} ${((Date.now() - startedAt.getTime()) / 1000).toFixed(0).padStart(4)}s] ${m}\n`);
   const ctx: BenchContext = {
     dir,
@@ -100,6 +101,21 @@ async function runOne(bench: Benchmark): Promise<BenchResult> {
     rec,
     log,
     trials: (n) => trialsOverride ?? n,
+    more(i, planned) {
+      if (i === 0) {
+        loopStart = Date.now();
+        return true;
+      }
+      if (i >= planned) return false;
+      const perTrial = (Date.now() - loopStart) / i;
+      const ok = trialsOverride !== undefined || Date.now() + perTrial - startedAt.getTime() <= bench.budgetS * 1000;
+      if (!ok) {
+        const msg = `stopped after ${i} of ${planned} trials: one more would exceed this benchmark's ${bench.budgetS} s budget`;
+        log(msg);
+        rec.note(msg);
+      }
+      return ok;
+    },
     fixture: (def) => fixtures.get(def, ctx),
     requirePeer(id, targets) {
       if (peerVersion(id) !== null) return true;

@@ -104,7 +104,8 @@ describe('browser mode end to end', () => {
     await page.getByRole('listbox', { name: 'Timeline' }).getByText('Initial code').waitFor();
     const sidebar = page.getByRole('navigation', { name: 'Repository' });
     await sidebar.getByText('data/train').waitFor();
-    await sidebar.getByText('up to date').waitFor();
+    // Committed but never pushed: the cloud check against s3rver says so.
+    await sidebar.getByRole('listitem').filter({ hasText: 'data/train' }).getByText('not pushed').waitFor();
     // The token left the address bar once the page had it.
     expect(page.url()).not.toContain('token=');
     await shot('01-timeline');
@@ -136,6 +137,15 @@ describe('browser mode end to end', () => {
     await diff.getByRole('cell', { name: 'part1.csv' }).waitFor();
     await diff.getByText(/rows 2 → 3/).waitFor();
     await shot('03-dataset-history');
+    // Compare the other way round (A = v2, B = v1) and preview part1.csv as it was at v1, not as on disk.
+    await ds.getByRole('radio', { name: /Compare from/ }).first().check();
+    await ds.getByRole('radio', { name: /Compare to/ }).nth(1).check();
+    await diff.getByRole('button', { name: 'part1.csv' }).click();
+    const preview = page.getByRole('region', { name: 'Preview' });
+    await preview.getByRole('heading', { name: /part1\.csv at [0-9a-f]{8}/ }).waitFor();
+    await preview.getByRole('cell', { name: '11', exact: true }).waitFor();
+    expect(await preview.getByRole('cell', { name: '12', exact: true }).count()).toBe(0);
+    await shot('03b-preview-at-commit');
   });
 
   it('tracks a dropped folder, commits it and pushes it with visible progress', async () => {
@@ -156,6 +166,11 @@ describe('browser mode end to end', () => {
     await pushJob.waitFor({ timeout: 30_000 });
     await pushJob.getByText(/done/).waitFor({ timeout: 60_000 });
     await shot('05-transfers');
+    // Everything is on the remote now: the "not pushed" badges are gone.
+    const sidebar = page.getByRole('navigation', { name: 'Repository' });
+    await sidebar.getByRole('listitem').filter({ hasText: 'data/train' }).getByText('up to date').waitFor({ timeout: 30_000 });
+    await sidebar.getByRole('listitem').filter({ hasText: 'images' }).getByText('up to date').waitFor();
+    expect(await sidebar.getByText('not pushed').count()).toBe(0);
 
     // Every byte: the uploaded copy in the repo equals the source, git recorded the pointer, and the
     // remote holds each file's object under its md5.
@@ -192,6 +207,94 @@ describe('browser mode end to end', () => {
     await dialog.getByRole('button', { name: 'Close' }).click();
   });
 
+  it('tracks files dropped on the window: overlay, upload, hashing progress, commit box, bytes on disk', async () => {
+    await page.getByRole('button', { name: 'Timeline' }).click();
+    // Record every state the track panel goes through: upload and hashing can be quicker than a poll.
+    await page.evaluate(() => {
+      const seen: string[] = [];
+      (window as unknown as { trackStates: string[] }).trackStates = seen;
+      new MutationObserver(() => {
+        const panel = document.querySelector('.track-panel');
+        const text = panel?.querySelector('p')?.textContent ?? '';
+        if (text && seen.at(-1) !== text) seen.push(text);
+      }).observe(document.body, { subtree: true, childList: true, characterData: true });
+    });
+    // Real File objects made in the page, in a real DataTransfer, as the browser hands them to a drop.
+    const dt = await page.evaluateHandle(() => {
+      const make = (n: number, seed: number) => {
+        const b = new Uint8Array(n);
+        for (let i = 0; i < n; i++) b[i] = (i * seed) % 251;
+        return b;
+      };
+      const t = new DataTransfer();
+      t.items.add(new File([make(3_000_000, 7)], 'sensor-a.bin', { type: 'application/octet-stream' }));
+      t.items.add(new File([make(1_500_000, 13)], 'sensor-b.bin', { type: 'application/octet-stream' }));
+      return t;
+    });
+    await page.dispatchEvent('.timeline', 'dragenter', { dataTransfer: dt });
+    await page.dispatchEvent('.timeline', 'dragover', { dataTransfer: dt });
+    await page.getByText('Drop to track with Lockstep').waitFor();
+    await shot('10-drop-overlay');
+    await page.dispatchEvent('.timeline', 'drop', { dataTransfer: dt });
+    const box = page.getByRole('region', { name: 'Track' });
+    await box.getByRole('textbox', { name: 'Commit message' }).waitFor({ timeout: 30_000 });
+    expect(await page.getByText('Drop to track with Lockstep').count()).toBe(0);
+    const states = await page.evaluate(() => (window as unknown as { trackStates: string[] }).trackStates);
+    expect(states.some((t) => /^Uploading sensor-a\.bin, sensor-b\.bin: .* of 4\.3 MB$/.test(t))).toBe(true);
+    expect(states.some((t) => t.startsWith('Tracking sensor-a.bin, sensor-b.bin'))).toBe(true);
+    await box.getByText('sensor-a.bin, sensor-b.bin', { exact: true }).waitFor();
+    await box.getByRole('textbox', { name: 'Commit message' }).fill('Add sensor captures');
+    await box.getByRole('checkbox', { name: 'Push after commit' }).uncheck();
+    await box.getByRole('button', { name: 'Commit' }).click();
+    await box.waitFor({ state: 'detached', timeout: 30_000 });
+    expect(git('log', '-1', '--format=%s').trim()).toBe('Add sensor captures');
+    const committed = git('show', '--name-only', '--format=', 'HEAD');
+    expect(committed).toContain('sensor-a.bin.dvc');
+    expect(committed).toContain('sensor-b.bin.dvc');
+    const expected = (n: number, seed: number) => Buffer.from(Array.from({ length: n }, (_, i) => (i * seed) % 251));
+    expect(md5(await readFile(path.join(repoDir, 'sensor-a.bin')))).toBe(md5(expected(3_000_000, 7)));
+    expect(md5(await readFile(path.join(repoDir, 'sensor-b.bin')))).toBe(md5(expected(1_500_000, 13)));
+    // Committed without a push: both new outputs say so in the sidebar.
+    const sidebar = page.getByRole('navigation', { name: 'Repository' });
+    await sidebar.getByRole('listitem').filter({ hasText: 'sensor-a.bin' }).getByText('not pushed').waitFor({ timeout: 30_000 });
+    await sidebar.getByRole('listitem').filter({ hasText: 'sensor-b.bin' }).getByText('not pushed').waitFor();
+  });
+
+  it('adds files dropped onto a dataset to that dataset as its next version, and pushes it', async () => {
+    const dt = await page.evaluateHandle(() => {
+      const t = new DataTransfer();
+      t.items.add(new File(['id,label\n9,owl\n10,eel\n'], 'part9.csv', { type: 'text/csv' }));
+      return t;
+    });
+    const row = page.getByRole('navigation', { name: 'Repository' }).getByRole('listitem').filter({ hasText: 'data/train' });
+    await page.dispatchEvent('.timeline', 'dragenter', { dataTransfer: dt });
+    await row.dispatchEvent('dragover', { dataTransfer: dt });
+    await row.getByText('Drop to add files to data/train').waitFor();
+    await shot('11-drop-onto-dataset');
+    await row.dispatchEvent('drop', { dataTransfer: dt });
+    const box = page.getByRole('region', { name: 'Track' });
+    await box.getByRole('textbox', { name: 'Commit message' }).waitFor({ timeout: 30_000 });
+    // The window-wide overlay went away although the sidebar handled the drop.
+    expect(await page.getByText('Drop to track with Lockstep').count()).toBe(0);
+    await shot('12-commit-box-dataset');
+    await box.getByRole('textbox', { name: 'Commit message' }).fill('Add owl and eel rows');
+    expect(await box.getByRole('checkbox', { name: 'Push after commit' }).isChecked()).toBe(true);
+    await box.getByRole('button', { name: 'Commit' }).click();
+    await box.waitFor({ state: 'detached', timeout: 30_000 });
+    expect(await readFile(path.join(repoDir, 'data', 'train', 'part9.csv'), 'utf8')).toBe('id,label\n9,owl\n10,eel\n');
+    expect(git('log', '-1', '--format=%s').trim()).toBe('Add owl and eel rows');
+    const pointer = git('show', 'HEAD:data/train.dvc');
+    expect(pointer).toMatch(/nfiles: 5/);
+    // No stray pointer for the dropped file itself: it is part of the folder's version.
+    expect(git('ls-files')).not.toContain('part9.csv.dvc');
+    await page.getByRole('button', { name: /Transfers/ }).click();
+    await page.getByRole('listitem', { name: 'Push to s3store' }).first().getByText(/done/).waitFor({ timeout: 60_000 });
+    const stored = Object.keys(await tree(s3.dir)).join('\n');
+    const sum = md5(Buffer.from('id,label\n9,owl\n10,eel\n'));
+    expect(stored).toContain(`${sum.slice(0, 2)}/${sum.slice(2)}`);
+    await page.getByRole('navigation', { name: 'Repository' }).getByRole('listitem').filter({ hasText: 'data/train' }).getByText('up to date').waitFor({ timeout: 30_000 });
+  });
+
   it('shows remotes and cache settings, and switches to dark mode', async () => {
     await page.getByRole('button', { name: 'Settings' }).click();
     const settings = page.getByRole('region', { name: 'Settings' });
@@ -202,7 +305,17 @@ describe('browser mode end to end', () => {
     await settings.getByRole('combobox', { name: 'Theme' }).selectOption('dark');
     await page.getByRole('button', { name: 'Timeline' }).click();
     await page.getByRole('listbox', { name: 'Timeline' }).getByText('Add image folder').waitFor();
+    await page.getByRole('listbox', { name: 'Timeline' }).getByText('Grow training data to v2').click();
+    await page.getByRole('complementary', { name: 'Commit detail' }).getByText('in cache').first().waitFor();
     await shot('09-timeline-dark');
+    await page.getByRole('navigation', { name: 'Repository' }).getByText('data/train').click();
+    await page.getByRole('region', { name: 'Version diff' }).waitFor();
+    await shot('13-dataset-dark');
+    await page.getByRole('button', { name: /Transfers/ }).click();
+    await page.getByRole('listitem', { name: 'Push to s3store' }).first().waitFor();
+    await shot('14-transfers-dark');
+    await page.getByRole('button', { name: 'Settings' }).click();
+    await shot('15-settings-dark');
   });
 
   it('refuses the page without the token', async () => {

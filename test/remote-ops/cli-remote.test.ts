@@ -21,7 +21,8 @@ afterAll(async () => {
 
 const cli = (...args: string[]) => runCli(args, { cwd: repo.dir, env });
 
-describe('lockstep remote (CLI)', () => {
+// Each test spawns several CLI processes; on a loaded 2-core machine one spawn can take seconds.
+describe('lockstep remote (CLI)', { timeout: 240_000 }, () => {
   it('adds, modifies and lists remotes in DVC format, secrets only in config.local', async () => {
     expect((await cli('remote', 'add', '-d', 'storage', `s3://${server.bucket}/team`)).code).toBe(0);
     expect((await cli('remote', 'modify', 'storage', 'endpointurl', server.endpoint)).code).toBe(0);
@@ -63,7 +64,10 @@ describe('lockstep remote (CLI)', () => {
     const dup = await cli('remote', 'add', 'storage', 's3://other/x');
     expect(dup.code).toBe(9);
     expect(dup.stderr).toContain('already exists');
+    expect((await cli('push', '-j', 'lots')).code).toBe(2);
+  });
 
+  it('reports a missing bucket and missing credentials from remote test', async () => {
     expect((await cli('remote', 'add', 'nobucket', 's3://missing-bucket/x')).code).toBe(0);
     await cli('remote', 'modify', 'nobucket', 'endpointurl', server.endpoint);
     await cli('remote', 'modify', 'nobucket', 'access_key_id', 'S3RVER');
@@ -80,6 +84,5 @@ describe('lockstep remote (CLI)', () => {
 
     expect((await cli('remote', 'remove', 'nocreds')).code).toBe(0);
     expect(await readFile(path.join(repo.dir, '.dvc', 'config'), 'utf8')).not.toContain('nocreds');
-    expect((await cli('push', '-j', 'lots')).code).toBe(2);
   });
 });

@@ -9,6 +9,8 @@ import { createAppStore } from '../../renderer/store/index.ts';
 import { StoreProvider } from '../../renderer/store/react.ts';
 import { App } from '../../renderer/App.tsx';
 import { formatBytes, formatEta, formatRelative } from '../../renderer/format.ts';
+import { createWebNotifier, type NotifierHost } from '../../renderer/api/notify.ts';
+import type { DroppedFile } from '../../renderer/api/client.ts';
 
 const REPO: RepoSummary = { id: 'r1', root: '/work/churn', name: 'churn', needsInit: false, branch: 'main', head: 'a'.repeat(40), defaultRemote: 'store' };
 
@@ -46,7 +48,7 @@ const STATUS: RepoStatus = {
   dirtyFiles: 0, remote: { name: 'store', state: 'ok' }, checkedAt: 0,
 };
 
-function setup(extra: Parameters<typeof fakeBridge>[0] = {}) {
+function setup(extra: Parameters<typeof fakeBridge>[0] = {}, clientExtras: Parameters<typeof createApiClient>[1] = {}) {
   const fake = fakeBridge({
     'app:info': () => ok({ mode: 'browser', version: 't', initialRepo: '/work/churn', canPickFolder: false, dropMode: 'upload' }),
     'repo:recent': () => ok([]),
@@ -61,7 +63,7 @@ function setup(extra: Parameters<typeof fakeBridge>[0] = {}) {
     'commit:detail': (i) => ok({ commit: commit(parseInt(String(i.oid), 16)), outputs: [], codeFiles: [], environment: { fingerprint: null, files: [], changed: false } }),
     ...extra,
   });
-  const store = createAppStore(createApiClient(fake.bridge));
+  const store = createAppStore(createApiClient(fake.bridge, clientExtras));
   render(
     <StoreProvider store={store}>
       <App />
@@ -129,6 +131,68 @@ describe('renderer', () => {
     expect(banner.textContent).toContain('/work/churn is not inside a git repository.');
     expect(banner.textContent).toContain('git init');
     expect(screen.getByRole('heading', { name: 'Open a repository' })).toBeTruthy();
+  });
+});
+
+/** A window stand-in for the web notifier: permission, focus, and the notifications it created. */
+function fakeHost(permission: NotificationPermission, focused: boolean) {
+  const created: { title: string; body?: string }[] = [];
+  let asked = 0;
+  const N = class {
+    static permission = permission;
+    static requestPermission() {
+      asked++;
+      return Promise.resolve(permission);
+    }
+    constructor(title: string, options?: NotificationOptions) {
+      created.push({ title, ...(options?.body !== undefined ? { body: options.body } : {}) });
+    }
+  };
+  const host: NotifierHost = { Notification: N, document: { hasFocus: () => focused, visibilityState: focused ? 'visible' : 'hidden' } };
+  return { host, created, asked: () => asked };
+}
+
+describe('job notifications and drops in the window', () => {
+  const done: Job = { id: 'j9', kind: 'push', repoId: 'r1', title: 'Push to store', state: 'done', startedAt: Date.now() - 4000, endedAt: Date.now(), retryable: false, progress: { phase: 'upload', loaded: 2048, unit: 'bytes' } };
+
+  it('sends a finished push to the system when permitted and the page is in the background, not as a toast', async () => {
+    const fake = fakeHost('granted', false);
+    const { emit } = setup({}, { notifier: createWebNotifier(fake.host) });
+    await screen.findByText('Commit number 0');
+    act(() => emit('job:update', { ...done, state: 'running', endedAt: undefined }));
+    act(() => emit('job:update', done));
+    expect(fake.created).toEqual([{ title: 'Push to store: done', body: 'Finished (2.0 KB).' }]);
+    expect(screen.queryByText('Push to store: done')).toBeNull();
+  });
+
+  it('falls back to the in-app toast when notifications are not permitted, and asks from a push click', async () => {
+    const fake = fakeHost('default', false);
+    const { emit, store } = setup({ 'data:push': () => ok({ jobId: 'j9' }) }, { notifier: createWebNotifier(fake.host) });
+    await screen.findByText('Commit number 0');
+    await act(() => store.getState().pushData());
+    expect(fake.asked()).toBe(1);
+    act(() => emit('job:update', done));
+    expect(fake.created).toEqual([]);
+    expect(await screen.findByText('Push to store: done')).toBeTruthy();
+  });
+
+  it('uploads files dropped on a tracked folder into it and tracks the folder', async () => {
+    const uploads: { dest: string; files: string[] }[] = [];
+    const upload = async (_repoId: string, files: readonly DroppedFile[], dest: string) => {
+      uploads.push({ dest, files: files.map((f) => f.relPath) });
+    };
+    const { calls, store } = setup({ 'data:track': () => ok({ jobId: 't1' }) }, { upload });
+    await screen.findByText('Commit number 0');
+    const row = screen.getByText('data/train').closest('li')!;
+    const file = new File(['id\n1\n'], 'more.csv', { type: 'text/csv' });
+    const dataTransfer = { types: ['Files'], files: [file], items: [], dropEffect: 'none' };
+    fireEvent.dragOver(row, { dataTransfer });
+    expect(await screen.findByText('Drop to add files to data/train')).toBeTruthy();
+    fireEvent.drop(row, { dataTransfer });
+    await waitFor(() => expect(calls.some(([c]) => c === 'data:track')).toBe(true));
+    expect(uploads).toEqual([{ dest: 'data/train', files: ['more.csv'] }]);
+    expect(calls.find(([c]) => c === 'data:track')![1]).toEqual({ repoId: 'r1', paths: ['data/train/more.csv'], into: 'data/train' });
+    expect(store.getState().track).toMatchObject({ step: 'tracking', into: 'data/train', jobId: 't1' });
   });
 });
 

@@ -12,8 +12,9 @@ import { makeWritable } from '../helpers/git-repo.ts';
 import { makeTempDir } from '../helpers/tmp.ts';
 
 const CHILD = fileURLToPath(new URL('./restore-child.ts', import.meta.url));
-const N = 3000;
+const N = 1200;
 const files = (v: string) => Object.fromEntries(Array.from({ length: N }, (_, i) => [`part${i % 10}/f${i}.txt`, `${v}-${i}-`.repeat(40)]));
+const SLOW = 180_000; // 1,200 files hashed, copied and verified several times on a shared 2-core machine
 
 let tmp: { dir: string; cleanup: () => Promise<void> };
 let commits: { a: string; b: string };
@@ -29,7 +30,7 @@ beforeEach(async () => {
   await trackDir(tmp.dir, 'data/many', files('B'));
   const b = g.commit('version B');
   commits = { a, b };
-});
+}, 180_000);
 afterEach(async () => {
   await makeWritable(tmp.dir);
   await tmp.cleanup();
@@ -63,7 +64,7 @@ async function dataFiles(): Promise<Map<string, string>> {
 }
 
 describe('a restore killed midway (real child process, SIGKILL)', () => {
-  it('is completed by running the same restore again', async () => {
+  it('is completed by running the same restore again', { timeout: SLOW }, async () => {
     await killMidway(commits.a);
     const repo = await openRepo(tmp.dir);
     try {
@@ -78,7 +79,7 @@ describe('a restore killed midway (real child process, SIGKILL)', () => {
     }
   });
 
-  it('is reverted exactly by undo', async () => {
+  it('is reverted exactly by undo', { timeout: SLOW }, async () => {
     const before = await dataFiles();
     await killMidway(commits.a);
     const repo = await openRepo(tmp.dir);

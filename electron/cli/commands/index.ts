@@ -11,6 +11,11 @@ import { command as push } from './push.ts';
 import { command as pull } from './pull.ts';
 import { command as fetch } from './fetch.ts';
 import { command as ui } from './ui.ts';
+import { command as log } from './log.ts';
+import { command as history } from './history.ts';
+import { command as diff } from './diff.ts';
+import { command as restore } from './restore.ts';
+import { command as undo } from './undo.ts';
 
 /**
  * Every `lockstep` subcommand, in the order `lockstep --help` lists them. To add a command, create
@@ -29,4 +34,9 @@ export const commands: readonly CliCommand[] = [
   pull,
   fetch,
   ui,
+  log,
+  history,
+  diff,
+  restore,
+  undo,
 ];

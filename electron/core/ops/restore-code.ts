@@ -12,22 +12,42 @@ export interface CodeChanges {
   readonly untracked: string[];
 }
 
-/** Lists uncommitted changes (git status). Ignored files, such as checked-out data, are not listed. */
+/**
+ * Lists uncommitted changes (git status). Ignored files, such as checked-out data, are not listed and
+ * ignored folders are not entered: a data folder of 100k files must not be walked to find two edited
+ * scripts. Tracked files come from statusMatrix limited to the index's paths; untracked ones from a walk
+ * that asks git's ignore rules once per folder and per candidate file.
+ */
 export async function codeChanges(workTree: string): Promise<CodeChanges> {
-  let rows;
+  const modified: string[] = [];
+  const untracked: string[] = [];
   try {
-    rows = await git.statusMatrix({ fs: gitFs, dir: workTree, cache: gitCache });
+    const tracked = await git.listFiles({ fs: gitFs, dir: workTree, cache: gitCache });
+    const headFiles = await git.listFiles({ fs: gitFs, dir: workTree, ref: 'HEAD', cache: gitCache }).catch(() => [] as string[]);
+    const known = new Set([...tracked, ...headFiles]);
+    if (known.size > 0) {
+      const rows = await git.statusMatrix({ fs: gitFs, dir: workTree, cache: gitCache, filepaths: [...known] });
+      for (const [file, head, work, stage] of rows) if (!(head === 1 && work === 1 && stage === 1)) modified.push(file);
+    }
+    await findUntracked(workTree, '', known, untracked);
   } catch (err) {
     throw gitError(err, 'read the working tree status', { dir: workTree });
   }
-  const modified: string[] = [];
-  const untracked: string[] = [];
-  for (const [file, head, work, stage] of rows) {
-    if (head === 1 && work === 1 && stage === 1) continue;
-    if (head === 0 && stage === 0) untracked.push(file);
-    else modified.push(file);
+  return { modified: modified.sort(), untracked: untracked.sort() };
+}
+
+async function findUntracked(workTree: string, rel: string, known: ReadonlySet<string>, out: string[]): Promise<void> {
+  const { readdir } = await import('node:fs/promises');
+  const entries = await readdir(rel ? path.join(workTree, ...rel.split('/')) : workTree, { withFileTypes: true });
+  for (const e of entries) {
+    const p = rel ? `${rel}/${e.name}` : e.name;
+    if (p === '.git') continue;
+    if (e.isDirectory()) {
+      if (!(await git.isIgnored({ fs: gitFs, dir: workTree, filepath: p }))) await findUntracked(workTree, p, known, out);
+    } else if (!known.has(p) && !(await git.isIgnored({ fs: gitFs, dir: workTree, filepath: p }))) {
+      out.push(p);
+    }
   }
-  return { modified, untracked };
 }
 
 /**
@@ -36,12 +56,13 @@ export async function codeChanges(workTree: string): Promise<CodeChanges> {
  * Returns the commit oid. Nothing in the work tree or index changes.
  */
 export async function snapshotWorkTree(workTree: string, id: string, head: string | null): Promise<string> {
-  const rows = await git.statusMatrix({ fs: gitFs, dir: workTree, cache: gitCache });
+  const changes = await codeChanges(workTree);
+  const tracked = await git.listFiles({ fs: gitFs, dir: workTree, cache: gitCache });
   const files: { path: string; mode: string; oid: string }[] = [];
-  for (const [file, , work] of rows) {
-    if (work === 0) continue; // deleted in the work tree
+  for (const file of [...new Set([...tracked, ...changes.modified, ...changes.untracked])]) {
     const abs = path.join(workTree, ...file.split('/'));
-    const st = await lstat(abs);
+    const st = await lstat(abs).catch(() => null);
+    if (!st) continue; // deleted in the work tree
     const content = st.isSymbolicLink() ? Buffer.from(await readlink(abs)) : await readFile(abs);
     const oid = await git.writeBlob({ fs: gitFs, dir: workTree, blob: content });
     files.push({ path: file, oid, mode: st.isSymbolicLink() ? '120000' : st.mode & 0o111 ? '100755' : '100644' });

@@ -7,7 +7,10 @@ import { md5Dos2UnixFile } from '../hash/dos2unix.ts';
 import type { HashName } from '../hash/hash-pool.ts';
 import { md5File } from '../hash/md5-file.ts';
 import { throwIfAborted } from '../jobs/abort.ts';
+import type { IndexDb } from '../index/db.ts';
+import { getHashes, putHashes, type StateKey, type StateRow } from '../index/state.ts';
 import { linkFromCache, type LinkType } from '../workspace/link.ts';
+import { statEntry, type StatEntry } from '../workspace/stat.ts';
 
 /** A file the workspace should hold: the object it comes from and the layout that object lives in. */
 export interface WantedFile {
@@ -51,7 +54,7 @@ export interface OutputOps {
  * The files under an output path now, hashed. `legacyOid` is the 2.x oid recorded for a legacy output:
  * a file whose dos2unix hash matches it is recoverable from the legacy cache.
  */
-export async function currentFiles(repoRoot: string, relPath: string, odb: ObjectStore, opts: { signal?: AbortSignal; legacy?: boolean } = {}): Promise<{ kind: 'file' | 'dir' | 'absent'; files: CurrentFile[] }> {
+export async function currentFiles(repoRoot: string, relPath: string, odb: ObjectStore, opts: { signal?: AbortSignal; legacy?: boolean; index?: IndexDb; trustIndex?: boolean } = {}): Promise<{ kind: 'file' | 'dir' | 'absent'; files: CurrentFile[] }> {
   const abs = resolveInside(repoRoot, relPath, relPath);
   const st = await lstat(abs).catch((err: NodeJS.ErrnoException) => {
     if (err.code === 'ENOENT') return null;
@@ -61,10 +64,21 @@ export async function currentFiles(repoRoot: string, relPath: string, odb: Objec
   const list: { rel: string; abs: string }[] = [];
   if (st.isDirectory()) await walk(abs, '', list);
   else list.push({ rel: '', abs });
+  // The state index remembers hashes by inode+mtime+size, so planning a restore twice hashes once.
+  const stats = await Promise.all(list.map((f) => statEntry(f.abs)));
+  const keys = list.map((f, i) => ({ path: f.abs, inode: (stats[i] as StatEntry).inode, mtimeNs: (stats[i] as StatEntry).mtimeNs, size: (stats[i] as StatEntry).size, hashName: 'md5' as const }));
+  const known = opts.index && opts.trustIndex !== false ? getHashes(opts.index, keys) : new Map<string, string>();
+  const fresh: StateRow[] = [];
   const files: CurrentFile[] = [];
-  for (const f of list) {
+  for (const [i, f] of list.entries()) {
     throwIfAborted(opts.signal);
-    const { md5, size } = await md5File(f.abs);
+    const key = keys[i] as StateKey;
+    let md5 = known.get(f.abs);
+    const size = key.size;
+    if (!md5) {
+      md5 = (await md5File(f.abs)).md5;
+      fresh.push({ ...key, md5 });
+    }
     let saved: WantedFile | null = (await exists(odb.pathFor(md5, 'md5'))) ? { oid: md5, hashName: 'md5', size } : null;
     if (!saved && opts.legacy) {
       const { v3, v2 } = await md5Dos2UnixFile(f.abs);
@@ -72,6 +86,7 @@ export async function currentFiles(repoRoot: string, relPath: string, odb: Objec
     }
     files.push({ rel: f.rel, abs: f.abs, md5, size, saved });
   }
+  if (opts.index && fresh.length > 0) putHashes(opts.index, fresh);
   return { kind: st.isDirectory() ? 'dir' : 'file', files };
 }
 
@@ -134,8 +149,10 @@ export async function applyOutputOps(odb: ObjectStore, ops: OutputOps, linkTypes
  * Checks that the workspace now holds exactly `wanted` (every file re-hashed); CORRUPT_OBJECT naming
  * the first mismatch. This is the "verified against its hash" step after every restore.
  */
-export async function verifyOutput(repoRoot: string, relPath: string, wanted: WantedOutput, odb: ObjectStore): Promise<void> {
-  const now = await currentFiles(repoRoot, relPath, odb, { legacy: true });
+export async function verifyOutput(repoRoot: string, relPath: string, wanted: WantedOutput, odb: ObjectStore, index?: IndexDb): Promise<void> {
+  // Re-hashed from the bytes (no state-index shortcut): this is the proof the restore is right. The
+  // fresh hashes are then remembered, so the next status or plan need not read the files again.
+  const now = await currentFiles(repoRoot, relPath, odb, { legacy: true, trustIndex: false, ...(index ? { index } : {}) });
   const ops = planOutputOps(relPath, '', now, wanted);
   const bad = ops.create[0]?.rel ?? ops.replace[0]?.rel ?? ops.remove[0]?.rel;
   if (bad !== undefined || ops.typeChange) {

@@ -84,7 +84,7 @@ export async function planRestoreDetail(repo: Repo, options: RestoreOptions, ign
     for (const v of versions) {
       const wanted = await wantedOf(repo, v, missing);
       const abs = path.join(repo.root, ...v.path.split('/'));
-      const now = await currentFiles(repo.root, v.path, repo.odb, { signal: options.signal, legacy: true });
+      const now = await currentFiles(repo.root, v.path, repo.odb, { signal: options.signal, legacy: true, index: repo.index });
       const ops = planOutputOps(v.path, abs, now, wanted);
       for (const u of ops.unsaved) blockedData.push(u.rel ? `${v.path}/${u.rel}` : v.path);
       outputs.push({ version: v, wanted, ops });

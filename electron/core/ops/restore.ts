@@ -74,7 +74,7 @@ export async function restore(repo: Repo, options: RestoreRunOptions): Promise<R
     }
     const verified: string[] = [];
     for (const o of detail.outputs) {
-      await verifyOutput(repo.root, o.version.path, o.wanted, repo.odb);
+      await verifyOutput(repo.root, o.version.path, o.wanted, repo.odb, repo.index);
       verified.push(o.version.path);
     }
     await writeRestorePoint(repo.dvcDir, { ...pointFile, state: 'done' });
@@ -96,7 +96,7 @@ async function recordPoint(repo: Repo, options: RestoreRunOptions, detail: PlanD
   const data: SavedOutput[] = [];
   for (const o of detail.outputs) {
     // Everything under a touched path goes into the cache, so undo can rebuild it byte for byte.
-    const cur = await currentFiles(repo.root, o.version.path, repo.odb, { legacy: true });
+    const cur = await currentFiles(repo.root, o.version.path, repo.odb, { legacy: true, index: repo.index });
     await saveUnsaved(repo.odb, cur.files.filter((f) => !f.saved));
     data.push({ path: o.version.path, kind: cur.kind, files: cur.files.map((f) => ({ rel: f.rel, oid: f.saved?.oid ?? f.md5, hashName: f.saved?.hashName ?? 'md5', size: f.size })) });
   }

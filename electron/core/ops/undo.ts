@@ -58,11 +58,11 @@ export async function undo(repo: Repo, options: UndoOptions = {}): Promise<UndoR
     }
     for (const saved of point.before.data) {
       const wanted = wantedOf(saved);
-      const now = await currentFiles(repo.root, saved.path, repo.odb, { legacy: true });
+      const now = await currentFiles(repo.root, saved.path, repo.odb, { legacy: true, index: repo.index });
       const ops = planOutputOps(saved.path, path.join(repo.root, ...saved.path.split('/')), now, wanted);
       await saveUnsaved(repo.odb, ops.unsaved); // never lose bytes, even ones written after the restore
       await applyOutputOps(repo.odb, ops, repo.config.cache.type, { signal: options.signal });
-      await verifyOutput(repo.root, saved.path, wanted, repo.odb);
+      await verifyOutput(repo.root, saved.path, wanted, repo.odb, repo.index);
     }
     await writeRestorePoint(repo.dvcDir, { ...point, state: 'undone' });
     return { restorePoint: point.id, rev: point.rev, mode: point.mode, head: point.before.head, branch: point.before.branch, outputs: point.before.data.map((d) => d.path) };

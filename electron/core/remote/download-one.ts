@@ -27,6 +27,9 @@ export interface DownloadTarget {
   readonly retry?: RetryPolicy;
 }
 
+/** Downloads at least this large are recorded in the index so a later run can resume them. */
+export const RESUME_MIN_BYTES = 1024 * 1024;
+
 async function fileSize(p: string): Promise<number> {
   try {
     return (await stat(p)).size;
@@ -80,7 +83,8 @@ export async function downloadOne(t: DownloadTarget): Promise<number> {
         size = body.size;
         if (have === 0) {
           etag = body.etag;
-          if (t.index) putPartialDownload(t.index, t.remote.url, { key: t.key, path: t.partialPath, etag: etag ?? null, size: body.size });
+          // Small objects are cheaper to fetch again than to track: only large ones get a resume record.
+          if (t.index && body.size >= RESUME_MIN_BYTES) putPartialDownload(t.index, t.remote.url, { key: t.key, path: t.partialPath, etag: etag ?? null, size: body.size });
         }
         const counter = countingStream((d) => {
           counted += d;
@@ -117,7 +121,7 @@ export async function downloadOne(t: DownloadTarget): Promise<number> {
     throw new LockstepError('CORRUPT_OBJECT', `The object ${t.ref.oid} downloaded from remote "${t.remote.name}" (${t.key}) is damaged: ${problem}. It was not put in the cache; the remote copy needs to be re-pushed from a machine that has the data.`, { oid: t.ref.oid, remote: t.remote.name, key: t.key });
   }
   await t.odb.addFile(t.partialPath, t.ref.oid, t.ref.hashName, { move: true });
-  if (t.index) removePartialDownload(t.index, t.remote.url, t.key);
+  if (t.index && (rec !== undefined || size >= RESUME_MIN_BYTES)) removePartialDownload(t.index, t.remote.url, t.key);
   return size;
 }
 

@@ -1,4 +1,5 @@
 import type { Handlers, JobStarted } from '../../../shared/contract.ts';
+import { LockstepError } from '../../core/errors/index.ts';
 import { add } from '../../core/ops/add.ts';
 import { recordVersion } from '../../core/ops/record-version.ts';
 import type { ServiceContext } from '../context.ts';
@@ -10,16 +11,21 @@ type DataChannels = 'data:track' | 'data:commit' | 'data:push' | 'data:pull';
 /** Tracking dropped files, committing, pushing and pulling: each a job with progress. */
 export function dataHandlers(ctx: ServiceContext): Pick<Handlers, DataChannels> {
   return {
-    'data:track': async ({ repoId, paths, destination }): Promise<JobStarted> => {
+    'data:track': async ({ repoId, paths, destination, into }): Promise<JobStarted> => {
       const repo = ctx.repos.repo(repoId);
       const names = paths.map((p) => p.split(/[\\/]/).filter(Boolean).at(-1) ?? p).join(', ');
       const job = ctx.jobs.start({
         kind: 'track',
         repoId,
-        title: `Track ${names}`,
+        title: into ? `Add ${names} to ${into}` : `Track ${names}`,
         async run({ signal, onProgress }) {
-          const targets = await importPaths(repo.root, paths, destination, signal);
-          return add(repo, { targets, signal, onProgress });
+          const targets = await importPaths(repo.root, paths, into ?? destination, signal);
+          if (!into) return add(repo, { targets, signal, onProgress });
+          // Files dropped onto a tracked folder become part of its next version, not outputs of their own
+          // (DVC refuses outputs nested inside another output).
+          const stray = targets.find((t) => !t.startsWith(`${into}/`));
+          if (stray) throw new LockstepError('BAD_TARGET', `${stray} is not inside ${into}; drop it on the window instead to track it on its own.`, { file: stray, into });
+          return add(repo, { targets: [into], signal, onProgress });
         },
       });
       return { jobId: job.id };

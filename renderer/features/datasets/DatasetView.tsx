@@ -17,7 +17,8 @@ export function DatasetView() {
     <section className="dataset" aria-label={`Dataset ${path}`}>
       <h2>{path}</h2>
       {!history ? <p className="muted">Reading history…</p> : null}
-      {history ? (
+      {history && history.versions.length === 0 ? <p className="muted">No committed version yet. Commit it to start its history.</p> : null}
+      {history && history.versions.length > 0 ? (
         <>
           <SizeChart versions={history.versions} />
           <table className="table">
@@ -69,8 +70,9 @@ export function DatasetView() {
                 <tr key={f.relpath} className={`diff-${f.change}`}>
                   <td>{f.change}</td>
                   <td>
-                    <button type="button" className="link" onClick={() => void loadPreview(`${path}/${f.relpath}`, f.change === 'removed' ? diff.a : diff.b)}>
-                      {f.relpath}
+                    {/* The preview shows the file as it is in the version that has it: B, or A when removed. */}
+                    <button type="button" className="link" onClick={() => void loadPreview(f.relpath ? `${path}/${f.relpath}` : path, f.change === 'removed' ? (compare.a ?? undefined) : (compare.b ?? undefined))}>
+                      {f.relpath || path}
                     </button>
                   </td>
                   <td>{formatBytes(f.newSize ?? f.oldSize)}</td>
@@ -82,7 +84,7 @@ export function DatasetView() {
           {diff.truncated ? <p className="muted small">Showing the first {diff.files.length}.</p> : null}
           {diff.csv.map((c) => (
             <div key={c.relpath} className="csv-summary small">
-              <strong>{c.relpath}</strong>: rows {c.oldRows ?? '—'} → {c.newRows ?? '—'}, columns {c.oldColumns.length} → {c.newColumns.length}
+              <strong>{c.relpath}</strong>: rows {c.oldRows ?? '—'} → {c.newRows ?? '—'} (+{c.addedRows} / −{c.removedRows}), columns {c.oldColumns.length} → {c.newColumns.length}
               {c.addedSample.length > 0 ? <pre className="added">{c.addedSample.join('\n')}</pre> : null}
               {c.removedSample.length > 0 ? <pre className="removed">{c.removedSample.join('\n')}</pre> : null}
             </div>
@@ -90,7 +92,10 @@ export function DatasetView() {
         </section>
       ) : null}
       {preview ? (
-        <div className="preview" aria-label="Preview">
+        <section className="preview" aria-label="Preview">
+          <h3>
+            Preview of {preview.path} {preview.rev ? <>at <code>{preview.rev.slice(0, 8)}</code></> : 'in the workspace'}
+          </h3>
           {preview.kind === 'csv' ? (
             <table className="table small">
               <thead>
@@ -114,7 +119,7 @@ export function DatasetView() {
           {preview.kind === 'image' ? <img src={preview.dataUrl} alt="Preview" className="preview-img" /> : null}
           {preview.kind === 'text' ? <pre>{preview.text}</pre> : null}
           {preview.kind === 'none' ? <p className="muted small">{preview.reason}</p> : null}
-        </div>
+        </section>
       ) : null}
     </section>
   );

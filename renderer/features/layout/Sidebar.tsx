@@ -1,5 +1,7 @@
+import { useState, type DragEvent } from 'react';
 import { useApp } from '../../store/react.ts';
-import type { OutputBadge } from '../../../shared/model.ts';
+import type { OutputBadge, TrackedItem } from '../../../shared/model.ts';
+import { filesFromDataTransfer } from '../../api/upload.ts';
 import { Chip } from '../../components/Chip.tsx';
 import { formatBytes } from '../../format.ts';
 import type { View } from '../../store/ui-slice.ts';
@@ -18,6 +20,62 @@ const NAV: { view: View; label: string; key: string }[] = [
   { view: 'transfers', label: 'Transfers', key: '2' },
   { view: 'settings', label: 'Settings', key: '3' },
 ];
+
+const hasFiles = (e: DragEvent) => Array.from(e.dataTransfer.types).includes('Files');
+
+/**
+ * One tracked output. A folder is also a drop target: files dropped on it join the folder and become its
+ * next version (the window-wide drop zone would track them as a new output instead).
+ */
+function TrackedRow({ item, active, onOpen }: { item: TrackedItem; active: boolean; onOpen: () => void }) {
+  const dropFiles = useApp((s) => s.dropFiles);
+  const [over, setOver] = useState(false);
+  const dropProps = item.isDir
+    ? {
+        onDragOver: (e: DragEvent) => {
+          if (!hasFiles(e)) return;
+          e.preventDefault();
+          e.dataTransfer.dropEffect = 'copy';
+          setOver(true);
+        },
+        onDragLeave: () => setOver(false),
+        onDrop: (e: DragEvent) => {
+          if (!hasFiles(e)) return;
+          e.preventDefault();
+          // Handled here: the window's drop zone must not also track the files as a new output.
+          e.stopPropagation();
+          setOver(false);
+          // Read the entries now: a DataTransfer is emptied once the drop event returns.
+          void filesFromDataTransfer(e.dataTransfer).then((files) => dropFiles(files, item.path));
+        },
+      }
+    : {};
+  const cls = ['tracked-item', active ? 'active' : '', over ? 'drop-target' : ''].filter(Boolean).join(' ');
+  return (
+    <li {...dropProps}>
+      <button type="button" className={cls} onClick={onOpen}>
+        <span className="tracked-name">
+          <span className={item.isDir ? 'kind kind-dir' : 'kind kind-file'} aria-hidden="true" />
+          {item.path}
+        </span>
+        <span className="tracked-meta">
+          <span className="muted small">
+            {formatBytes(item.size)}
+            {item.nfiles !== null ? ` · ${item.nfiles} files` : ''}
+          </span>
+          <span className="badges">
+            {item.badges.map((b) => (
+              <Chip key={b} tone={BADGE[b].tone}>
+                {BADGE[b].text}
+              </Chip>
+            ))}
+          </span>
+        </span>
+        {over ? <span className="drop-hint small">Drop to add files to {item.path}</span> : null}
+      </button>
+    </li>
+  );
+}
 
 /** Repository name, navigation, tracked outputs with live badges, and remote health. */
 export function Sidebar() {
@@ -54,22 +112,7 @@ export function Sidebar() {
       {status?.items.length === 0 ? <p className="muted small">Nothing tracked yet. Drop a file or folder on the window.</p> : null}
       <ul className="tracked" aria-label="Tracked data">
         {status?.items.map((it) => (
-          <li key={it.path}>
-            <button type="button" className={datasetPath === it.path && view === 'dataset' ? 'tracked-item active' : 'tracked-item'} onClick={() => void openDataset(it.path)}>
-              <span className="tracked-name">
-                <span className={it.isDir ? 'kind kind-dir' : 'kind kind-file'} aria-hidden="true" />
-                {it.path}
-              </span>
-              <span className="muted small">{formatBytes(it.size)}{it.nfiles !== null ? ` · ${it.nfiles} files` : ''}</span>
-              <span className="badges">
-                {it.badges.map((b) => (
-                  <Chip key={b} tone={BADGE[b].tone}>
-                    {BADGE[b].text}
-                  </Chip>
-                ))}
-              </span>
-            </button>
-          </li>
+          <TrackedRow key={it.path} item={it} active={datasetPath === it.path && view === 'dataset'} onOpen={() => void openDataset(it.path)} />
         ))}
       </ul>
       <h3>Remote</h3>

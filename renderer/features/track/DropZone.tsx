@@ -30,22 +30,27 @@ export function DropZone() {
       depth.current = Math.max(0, depth.current - 1);
       if (depth.current === 0) setOver(false);
     };
+    // Capture phase: the overlay goes away even when a dataset in the sidebar handles the drop itself.
+    const reset = () => {
+      depth.current = 0;
+      setOver(false);
+    };
     const drop = (e: DragEvent) => {
       if (!e.dataTransfer) return;
       e.preventDefault();
-      depth.current = 0;
-      setOver(false);
       const dt = e.dataTransfer;
       void filesFromDataTransfer(dt).then((files) => dropFiles(files));
     };
     window.addEventListener('dragenter', enter);
     window.addEventListener('dragover', overFn);
     window.addEventListener('dragleave', leave);
+    window.addEventListener('drop', reset, true);
     window.addEventListener('drop', drop);
     return () => {
       window.removeEventListener('dragenter', enter);
       window.removeEventListener('dragover', overFn);
       window.removeEventListener('dragleave', leave);
+      window.removeEventListener('drop', reset, true);
       window.removeEventListener('drop', drop);
     };
   }, [repo, dropFiles]);

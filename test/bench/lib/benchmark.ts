@@ -19,6 +19,12 @@ export interface BenchContext {
   readonly scale: number;
   /** Timed repetitions per tool, when the benchmark repeats (`--trials`, else the benchmark's default). */
   trials(defaultCount: number): number;
+  /**
+   * Whether to start trial `i` (0-based) of a repeat loop: always for the first; for later ones only
+   * while the benchmark's time budget leaves room for one more trial of the average length so far.
+   * Keeps a full run near its 25-minute budget on a slower machine. Skipped trials are noted.
+   */
+  more(i: number, planned: number): boolean;
   readonly rec: Recorder;
   /** Progress line on stderr, prefixed with the benchmark id. */
   log(message: string): void;
@@ -38,6 +44,8 @@ export interface Benchmark {
   readonly title: string;
   /** The issue that sets its targets. */
   readonly issue: number;
+  /** Soft time budget in seconds (see BenchContext.more); the sum over all benchmarks is about 25 minutes. */
+  readonly budgetS: number;
   /** Ids of the shared fixtures it uses, so the harness knows when to free them. */
   readonly fixtures?: readonly string[];
   run(ctx: BenchContext): Promise<void>;
