@@ -242,7 +242,7 @@ describe('browser mode end to end', () => {
     const states = await page.evaluate(() => (window as unknown as { trackStates: string[] }).trackStates);
     expect(states.some((t) => /^Uploading sensor-a\.bin, sensor-b\.bin: .* of 4\.3 MB$/.test(t))).toBe(true);
     expect(states.some((t) => t.startsWith('Tracking sensor-a.bin, sensor-b.bin'))).toBe(true);
-    await box.getByText('sensor-a.bin, sensor-b.bin', { exact: true }).waitFor();
+    await box.getByText(/sensor-a\.bin, sensor-b\.bin are tracked and cached/).waitFor();
     await box.getByRole('textbox', { name: 'Commit message' }).fill('Add sensor captures');
     await box.getByRole('checkbox', { name: 'Push after commit' }).uncheck();
     await box.getByRole('button', { name: 'Commit' }).click();
@@ -276,6 +276,7 @@ describe('browser mode end to end', () => {
     await box.getByRole('textbox', { name: 'Commit message' }).waitFor({ timeout: 30_000 });
     // The window-wide overlay went away although the sidebar handled the drop.
     expect(await page.getByText('Drop to track with Lockstep').count()).toBe(0);
+    await box.getByText(/data\/train has a new version with part9\.csv/).waitFor();
     await shot('12-commit-box-dataset');
     await box.getByRole('textbox', { name: 'Commit message' }).fill('Add owl and eel rows');
     expect(await box.getByRole('checkbox', { name: 'Push after commit' }).isChecked()).toBe(true);

@@ -5,6 +5,8 @@ import type { AddressInfo, Socket } from 'node:net';
 export interface ProxiedRequest {
   readonly method: string;
   readonly url: string;
+  /** The request headers as the client sent them (lower-case names). */
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
   /** Request body bytes received from the client. */
   reqBytes: number;
   /** Response body bytes sent to the client. */
@@ -70,7 +72,7 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
   const server = http.createServer((req, res) => {
     const method = req.method ?? 'GET';
     const url = req.url ?? '/';
-    const log: ProxiedRequest = { method, url, reqBytes: 0, resBytes: 0 };
+    const log: ProxiedRequest = { method, url, headers: { ...req.headers }, reqBytes: 0, resBytes: 0 };
     requests.push(log);
     const fault = takeFault(method, url);
     if (fault) log.fault = fault.kind;

@@ -4,6 +4,7 @@ import { Agent as HttpsAgent } from 'node:https';
 import { S3Client } from '@aws-sdk/client-s3';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { LockstepError } from '../errors/index.ts';
+import { s3RequestParams, type S3RequestParams } from './s3-request-params.ts';
 
 /** The remote options (dvc-format.md §5.3) that shape the S3 client. Values arrive as config strings. */
 export type S3RemoteOptions = Readonly<Record<string, unknown>>;
@@ -38,6 +39,8 @@ const SILENT_LOGGER = { trace: noop, debug: noop, info: noop, warn: noop, error:
 export interface S3ClientBundle {
   readonly client: S3Client;
   readonly endpoint?: string;
+  /** Encryption and ACL fields from the remote's options, added to every request that needs them. */
+  readonly params: S3RequestParams;
   close(): void;
 }
 
@@ -61,6 +64,7 @@ export function createS3Client(remoteName: string, opts: S3RemoteOptions, maxSoc
       throw new LockstepError('CONFIG_ERROR', `Remote "${remoteName}" has a malformed endpointurl "${endpoint}". Use e.g. https://s3.example.com:9000.`, { remote: remoteName, endpointurl: endpoint });
     }
   }
+  const params = s3RequestParams(remoteName, opts);
   const sslVerify = str(opts, 'ssl_verify');
   const httpsAgentOpts: ConstructorParameters<typeof HttpsAgent>[0] = { keepAlive: true, maxSockets };
   if (sslVerify !== undefined) {
@@ -109,6 +113,7 @@ export function createS3Client(remoteName: string, opts: S3RemoteOptions, maxSoc
   return {
     client,
     endpoint,
+    params,
     close: () => {
       client.destroy();
       httpAgent.destroy();

@@ -3,6 +3,7 @@ import { createReadStream } from 'node:fs';
 import {
   CompleteMultipartUploadCommand, CreateMultipartUploadCommand, ListPartsCommand, UploadPartCommand, type S3Client,
 } from '@aws-sdk/client-s3';
+import type { S3RequestParams } from './s3-request-params.ts';
 import { LockstepError } from '../errors/index.ts';
 import { throwIfAborted } from '../jobs/abort.ts';
 import { cleanEtag, countingStream } from './counting-stream.ts';
@@ -29,6 +30,8 @@ export interface MultipartTarget {
   /** Key relative to the remote root: the identity in the resume store. */
   readonly key: string;
   readonly endpoint?: string;
+  /** Encryption/ACL fields for CreateMultipartUpload, and the SSE-C key every part needs. */
+  readonly params?: S3RequestParams;
 }
 
 const S3_MAX_PARTS = 10_000;
@@ -51,7 +54,7 @@ async function verifiedParts(t: MultipartTarget, uploadId: string, remembered: r
   let marker: string | undefined;
   try {
     do {
-      const page = await t.client.send(new ListPartsCommand({ Bucket: t.bucket, Key: t.s3Key, UploadId: uploadId, PartNumberMarker: marker }), { abortSignal: signal });
+      const page = await t.client.send(new ListPartsCommand({ Bucket: t.bucket, Key: t.s3Key, UploadId: uploadId, PartNumberMarker: marker, ...t.params?.customerKey }), { abortSignal: signal });
       for (const p of page.Parts ?? []) if (p.PartNumber !== undefined) server.set(p.PartNumber, { etag: cleanEtag(p.ETag), size: p.Size });
       marker = page.IsTruncated ? page.NextPartNumberMarker : undefined;
     } while (marker !== undefined);
@@ -94,7 +97,7 @@ export async function multipartUpload(t: MultipartTarget, srcAbs: string, opts: 
   if (uploadId === undefined) {
     const created = await withRetry(async () => {
       try {
-        return await t.client.send(new CreateMultipartUploadCommand({ Bucket: t.bucket, Key: t.s3Key }), { abortSignal: opts.signal });
+        return await t.client.send(new CreateMultipartUploadCommand({ Bucket: t.bucket, Key: t.s3Key, ...t.params?.write }), { abortSignal: opts.signal });
       } catch (err) {
         throw mapS3Error(err, { ...ctx, action: 'start a multipart upload to' });
       }
@@ -121,7 +124,7 @@ export async function multipartUpload(t: MultipartTarget, srcAbs: string, opts: 
       src.pipe(counter.stream);
       let res;
       try {
-        res = await t.client.send(new UploadPartCommand({ Bucket: t.bucket, Key: t.s3Key, UploadId: id, PartNumber: partNumber, ContentLength: length, Body: counter.stream }), { abortSignal: opts.signal });
+        res = await t.client.send(new UploadPartCommand({ Bucket: t.bucket, Key: t.s3Key, UploadId: id, PartNumber: partNumber, ContentLength: length, Body: counter.stream, ...t.params?.customerKey }), { abortSignal: opts.signal });
       } catch (err) {
         src.destroy();
         opts.onBytes?.(-counter.bytes());
@@ -129,7 +132,8 @@ export async function multipartUpload(t: MultipartTarget, srcAbs: string, opts: 
       }
       const md5 = counter.hash.digest('hex');
       const etag = cleanEtag(res.ETag) ?? md5;
-      if (counter.bytes() !== length || (/^[0-9a-f]{32}$/.test(etag) && etag !== md5)) {
+      const etagIsMd5 = t.params?.etagIsMd5 ?? true;
+      if (counter.bytes() !== length || (etagIsMd5 && /^[0-9a-f]{32}$/.test(etag) && etag !== md5)) {
         opts.onBytes?.(-counter.bytes());
         throw new LockstepError('REMOTE_ERROR', `Part ${partNumber} of ${t.s3Key} arrived damaged at remote "${t.remote}" (server etag ${etag}, local md5 ${md5}); sending it again.`, { remote: t.remote, key: t.s3Key, retryable: true });
       }
@@ -152,7 +156,7 @@ export async function multipartUpload(t: MultipartTarget, srcAbs: string, opts: 
   }, { signal: opts.signal, policy: cfg.retry });
   store?.finish(t.key);
   const etag = cleanEtag(completed.ETag);
-  if (etag !== undefined) {
+  if (etag !== undefined && (t.params?.etagIsMd5 ?? true)) {
     const m = /^([0-9a-f]{32})(?:-(\d+))?$/.exec(etag);
     if (m?.[2] !== undefined) {
       const combined = createHash('md5');

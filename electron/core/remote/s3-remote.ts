@@ -72,7 +72,7 @@ export class S3Remote implements Remote {
 
   async stat(key: string, signal?: AbortSignal): Promise<RemoteObjectStat | null> {
     try {
-      const res = await this.call(key, 'inspect', signal, () => this.s3.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: this.full(key) }), { abortSignal: signal }));
+      const res = await this.call(key, 'inspect', signal, () => this.s3.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: this.full(key), ...this.s3.params.customerKey }), { abortSignal: signal }));
       return { size: res.ContentLength ?? 0, etag: cleanEtag(res.ETag) };
     } catch (err) {
       if (err instanceof LockstepError && err.code === 'REMOTE_NOT_FOUND' && err.data.s3Code !== 'NoSuchBucket') return null;
@@ -101,7 +101,7 @@ export class S3Remote implements Remote {
     throwIfAborted(opts.signal);
     let problem: string | undefined;
     if (opts.size >= this.tuning.multipartThreshold) {
-      problem = await multipartUpload({ client: this.s3.client, remote: this.name, bucket: this.bucket, s3Key: this.full(key), key, endpoint: this.s3.endpoint }, srcAbs, opts, this.tuning);
+      problem = await multipartUpload({ client: this.s3.client, remote: this.name, bucket: this.bucket, s3Key: this.full(key), key, endpoint: this.s3.endpoint, params: this.s3.params }, srcAbs, opts, this.tuning);
       if (problem === undefined) {
         // An assembled object is checked once more by size: its etag alone may not prove the layout.
         const st = await this.stat(key, opts.signal);
@@ -127,6 +127,7 @@ export class S3Remote implements Remote {
         const out = await this.s3.client.send(new PutObjectCommand({
           Bucket: this.bucket, Key: this.full(key), Body: counter.stream, ContentLength: opts.size,
           ContentMD5: opts.md5 === undefined ? undefined : md5HexToBase64(opts.md5),
+          ...this.s3.params.write,
         }), { abortSignal: opts.signal });
         return { etag: cleanEtag(out.ETag), md5: counter.hash.digest('hex'), sent: counter.bytes() };
       } catch (err) {
@@ -136,7 +137,7 @@ export class S3Remote implements Remote {
       }
     }, { signal: opts.signal, policy: this.tuning.retry });
     if (opts.md5 !== undefined && res.md5 !== opts.md5) return `the local file changed while it was sent (md5 ${res.md5})`;
-    if (res.etag !== undefined && /^[0-9a-f]{32}$/.test(res.etag) && res.etag !== res.md5) return `server etag ${res.etag} differs from the md5 sent ${res.md5}`;
+    if (this.s3.params.etagIsMd5 && res.etag !== undefined && /^[0-9a-f]{32}$/.test(res.etag) && res.etag !== res.md5) return `server etag ${res.etag} differs from the md5 sent ${res.md5}`;
     return undefined;
   }
 
@@ -146,6 +147,7 @@ export class S3Remote implements Remote {
       try {
         return await this.s3.client.send(new GetObjectCommand({
           Bucket: this.bucket, Key: this.full(key), Range: offset > 0 ? `bytes=${offset}-` : undefined, IfMatch: opts.ifMatch === undefined ? undefined : `"${opts.ifMatch}"`,
+          ...this.s3.params.customerKey,
         }), { abortSignal: opts.signal });
       } catch (err) {
         if (httpStatus(err) === 412 || httpStatus(err) === 416) {
