@@ -18,6 +18,11 @@ export interface TimelineSlice {
   timelineLoaded: boolean;
   /** Bumped on every reload so late answers from an old query are dropped. */
   timelineGen: number;
+  /**
+   * The generation `rows` belong to. A reload keeps showing the old rows until the new first page
+   * arrives, so the list does not blink empty after every job or commit.
+   */
+  rowsGen: number;
   reloadTimeline(): Promise<void>;
   /** Ensures rows [start, end) are loaded or loading. */
   ensureRows(start: number, end: number): Promise<void>;
@@ -36,9 +41,10 @@ export const createTimelineSlice: Slice<TimelineSlice> = (api) => (set, get) => 
   selectedOid: null,
   timelineLoaded: false,
   timelineGen: 0,
+  rowsGen: 0,
   async reloadTimeline() {
     const gen = get().timelineGen + 1;
-    set({ timelineGen: gen, rows: [], total: 0, timelineLoaded: false });
+    set({ timelineGen: gen, timelineLoaded: false });
     inflight.clear();
     await get().ensureRows(0, PAGE_SIZE);
     if (get().timelineGen === gen) set({ timelineLoaded: true });
@@ -53,8 +59,9 @@ export const createTimelineSlice: Slice<TimelineSlice> = (api) => (set, get) => 
     for (let p = first; p <= last; p++) {
       const offset = p * PAGE_SIZE;
       const key = `${gen}:${offset}`;
-      if (get().rows[offset] !== undefined || inflight.has(key)) continue;
-      if (get().timelineLoaded && offset >= get().total) continue;
+      const current = get().rowsGen === gen;
+      if ((current && get().rows[offset] !== undefined) || inflight.has(key)) continue;
+      if (current && get().timelineLoaded && offset >= get().total) continue;
       inflight.add(key);
       const { dataOnly, search } = get().filter;
       loads.push(
@@ -62,11 +69,12 @@ export const createTimelineSlice: Slice<TimelineSlice> = (api) => (set, get) => 
           .call('timeline:page', { repoId: repo.id, offset, limit: PAGE_SIZE, dataOnly, ...(search ? { search } : {}) })
           .then((page) => {
             if (get().timelineGen !== gen) return;
-            const rows = get().rows.slice();
+            // The first answer of a new generation replaces the old rows wholesale.
+            const rows = get().rowsGen === gen ? get().rows.slice() : [];
             page.commits.forEach((c, i) => {
               rows[page.offset + i] = c;
             });
-            set({ rows, total: page.total });
+            set({ rows, total: page.total, rowsGen: gen });
           })
           .catch((err: unknown) => get().reportError('Loading the timeline', err))
           .finally(() => inflight.delete(key)),

@@ -1,13 +1,17 @@
 // Issue 3, benchmark 2: push then pull 5,000 files of 64 KiB through s3rver, Lockstep against rclone on
 // the same server (many small objects is where DVC is slowest). Target: Lockstep >= 1.5x rclone.
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Benchmark } from './lib/benchmark.ts';
 import { requireCommand } from './lib/lockstep.ts';
+import { runTimed } from './lib/proc.ts';
 import type { TimedRun } from './lib/proc.ts';
+import { BUCKET, s3Env } from './lib/s3.ts';
 import { smallFilesRemote } from './lib/remote-fixtures.ts';
 import { fmtBytes, fmtRatio } from './lib/stats.ts';
 import { dropPrefix, lockstepRoundTrip, rcloneRoundTrip } from './lib/transfer.ts';
 
+const DVC_PATTERN = fileURLToPath(new URL('./scripts/dvc-pattern.ts', import.meta.url));
 const T_RCLONE = 'push+pull of 5,000 x 64 KiB: >= 1.5x rclone';
 
 export const benchmark: Benchmark = {
@@ -48,6 +52,20 @@ export const benchmark: Benchmark = {
       // Keep the last complete push for remote-status; free the others.
       if (f.pushedPrefix) await dropPrefix(f.server, f.pushedPrefix);
       f.pushedPrefix = prefix;
+    }
+    // For reference, no target: DVC's request pattern replayed with the JS SDK (a lower bound for dvc).
+    if (ctx.more(1, 2)) {
+      const cache = path.join(f.repo, '.dvc', 'cache');
+      const pattern = (mode: string, dir: string) => runTimed(process.execPath, [DVC_PATTERN, mode, dir, f.server.endpoint, BUCKET, 'dvc-pattern'], { cwd: ctx.dir, env: s3Env() });
+      const up = await pattern('push', cache);
+      const down = await pattern('pull', path.join(ctx.dir, 'dvc-pattern-cache'));
+      const got = (JSON.parse(down.stdout) as { objects: number }).objects;
+      if (got < f.count) throw new Error(`the DVC-pattern pull fetched ${got} objects, expected at least ${f.count}`);
+      ctx.log(`DVC request pattern: push ${up.wallMs.toFixed(0)} ms, pull ${down.wallMs.toFixed(0)} ms`);
+      ctx.rec.measure('dvc pattern', "DVC's push requests replayed (SDK for JS, 4 x cores jobs)", [up], { bytes });
+      ctx.rec.measure('dvc pattern', "DVC's fetch requests replayed, md5-verified (no checkout)", [down], { bytes });
+      ctx.rec.note('"dvc pattern" rows replay the requests dvc push / dvc fetch make for this data set (one estimate listing, one full listing, one PutObject/GetObject per object at 4 x cores in parallel, .dir last) with the AWS SDK for JavaScript: a lower bound for DVC itself, which adds Python overhead; dvc is not installable here.');
+      await dropPrefix(f.server, 'dvc-pattern');
     }
     const mPush = ctx.rec.measure('lockstep', 'push', ours.push, { bytes });
     const mPull = ctx.rec.measure('lockstep', 'pull (download, verify, checkout)', ours.pull, { bytes });

@@ -34,6 +34,7 @@ export function generateHistoryBenchRepo(dir: string, commits = 5000): void {
     if (c === 0) {
       for (let f = 0; f < 200; f++) file(`src/pkg${f % 10}/mod_${f}.py`, `# module ${f}\nVALUE = 0\n`);
       file('.dvc/config', '');
+      file('.dvc/.gitignore', '/config.local\n/tmp\n/cache\n');
       file('.dvcignore', '# ignore\n');
       file('requirements.txt', 'numpy==1.0\n');
       file('dvc.yaml', 'stages:\n  train:\n    cmd: python train.py\n    params:\n    - train.lr\n    outs:\n    - model.pkl\n    metrics:\n    - metrics.json:\n        cache: false\n');
@@ -70,7 +71,8 @@ export function generateHistoryBenchRepo(dir: string, commits = 5000): void {
   if (res.status !== 0) throw new Error(`git fast-import failed: ${res.stderr.toString()}`);
   run(dir, ['tag', 'v1.0', 'main~100']);
   run(dir, ['tag', '-a', '-m', 'release', 'model@v1.2.0', 'main~10']);
-  run(dir, ['checkout', '-q', 'main']);
+  // fast-import writes objects and refs only; populate the work tree (and .dvc/) like a clone would.
+  run(dir, ['reset', '-q', '--hard', 'main']);
 }
 
 function md5Like(i: number, c: number): string {

@@ -15,11 +15,7 @@ export function renderReport(results: Results): string {
     '',
   );
   const benches = Object.values(results.benchmarks);
-  out.push('## Machine', '');
-  for (const [runId, m] of Object.entries(results.machines)) {
-    const ids = benches.filter((b) => b.runId === runId).map((b) => b.id);
-    out.push(...renderMachine(m, ids, Object.keys(results.machines).length > 1), '');
-  }
+  out.push('## Machine', '', ...renderMachines(results.machines, benches), '');
   out.push('## Targets', '');
   out.push('| Benchmark | Target | Measured | Verdict |', '|---|---|---|---|');
   for (const b of benches) {
@@ -31,21 +27,29 @@ export function renderReport(results: Results): string {
   return out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n';
 }
 
-function renderMachine(m: MachineInfo, ids: readonly string[], labelled: boolean): string[] {
-  const lines: string[] = [];
-  if (labelled) lines.push(`Run of ${m.date} (${ids.join(', ')}):`, '');
-  lines.push(
-    '| | |',
-    '|---|---|',
-    `| Date | ${m.date} |`,
-    `| CPU | ${cell(m.cpuModel)}, ${m.cores} cores |`,
-    `| Memory | ${m.memoryGiB} GiB |`,
-    `| Disk (benchmark data) | ${cell(m.disk)} |`,
-    `| OS | ${cell(m.os)}, ${cell(m.kernel)} |`,
-    `| Node | ${m.node} |`,
-    `| Load average at start | ${m.loadAverage} |`,
-  );
-  for (const [tool, v] of Object.entries(m.tools)) lines.push(`| ${tool} | ${cell(v)} |`);
+// One column per run, newest first (a partial `npm run bench -- ID` replaces only its benchmarks, so the report can
+// hold results of several runs); a warning under any run that started on a busy machine.
+function renderMachines(machines: Results['machines'], benches: readonly BenchResult[]): string[] {
+  const runs = Object.entries(machines).sort(([a], [b]) => b.localeCompare(a));
+  const col = (f: (m: MachineInfo) => string) => runs.map(([, m]) => cell(f(m))).join(' | ');
+  const toolNames = [...new Set(runs.flatMap(([, m]) => Object.keys(m.tools)))];
+  const lines = [
+    `| | ${runs.map(([id]) => `Run ${id}`).join(' | ')} |`,
+    `|---|${runs.map(() => '---').join('|')}|`,
+    `| Benchmarks | ${runs.map(([id]) => benches.filter((b) => b.runId === id).map((b) => b.id).join(', ')).join(' | ')} |`,
+    `| CPU | ${col((m) => `${m.cpuModel}, ${m.cores} cores`)} |`,
+    `| Memory | ${col((m) => `${m.memoryGiB} GiB`)} |`,
+    `| Disk (benchmark data) | ${col((m) => m.disk)} |`,
+    `| OS | ${col((m) => `${m.os}, ${m.kernel}`)} |`,
+    `| Node | ${col((m) => m.node)} |`,
+    `| Host | ${col((m) => m.hostname)} |`,
+    `| Load average at start (1, 5, 15 min) | ${col((m) => m.loadAverage)} |`,
+    ...toolNames.map((t) => `| ${cell(t)} | ${col((m) => m.tools[t] ?? 'not recorded')} |`),
+  ];
+  for (const [id, m] of runs) {
+    const load = Number(m.loadAverage.split(' ')[0]);
+    if (load > m.cores * 0.75) lines.push('', `**Warning:** run ${id} started with load ${load} on ${m.cores} cores: the machine was busy, so its figures are pessimistic and ratios noisy.`);
+  }
   return lines;
 }
 

@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promis
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { add } from '../../electron/core/ops/add.ts';
 import { commit } from '../../electron/core/ops/commit.ts';
 import { init } from '../../electron/core/ops/init.ts';
@@ -94,6 +94,11 @@ afterAll(async () => {
   await ui?.close();
   await s3?.stop();
   if (tmp) await rm(tmp, { recursive: true, force: true });
+});
+
+// A failed step leaves a picture of the page next to the other screenshots, for whoever reads the log.
+afterEach(async (ctx) => {
+  if (ctx.task.result?.state === 'fail' && page) await shot(`failed-${ctx.task.name.slice(0, 40).replace(/[^a-z0-9]+/gi, '-')}`).catch(() => {});
 });
 
 describe('browser mode end to end', () => {

@@ -37,6 +37,11 @@ export class ObjectStore {
     this.root = root;
   }
 
+  /** The directory holding one layout's `xx/` object folders (`<root>/files/md5` for 3.x, `<root>` for legacy). */
+  layoutDir(hashName: HashName): string {
+    return hashName === 'md5' ? path.join(this.root, 'files', 'md5') : this.root;
+  }
+
   /** Absolute path of an object. Throws SCHEMA_ERROR for anything but 32 lower-case hex digits (+ `.dir`). */
   pathFor(oid: string, hashName: HashName): string {
     if (!OID_RE.test(oid)) {
@@ -251,7 +256,8 @@ export class ObjectStore {
     return target;
   }
 
-  private async ensureDir(dir: string): Promise<void> {
+  /** mkdir -p for an object directory; failures name the directory (DISK_FULL on ENOSPC). */
+  async ensureDir(dir: string): Promise<void> {
     try {
       await mkdir(dir, { recursive: true });
     } catch (err) {
@@ -259,11 +265,7 @@ export class ObjectStore {
     }
   }
 
-  /**
-   * fsync + chmod 0444 the finished temp file, then give it its final name. `link` refuses to replace an
-   * existing name, which is what makes "never overwrite an object" hold even against a concurrent writer;
-   * filesystems without hard links fall back to rename (same bytes by construction, so a race is harmless).
-   */
+  /** fsync + chmod 0444 the finished temp file, then give it its final name ({@link publishTemp}). */
   private async sealAndPublish(tmp: string, dest: string): Promise<void> {
     try {
       const fh = await open(tmp, 'r');
@@ -276,14 +278,24 @@ export class ObjectStore {
     } catch (err) {
       throw fromFsError(err, dest, 'write the cache object');
     }
+    await this.publishTemp(tmp, dest);
+  }
+
+  /**
+   * Gives a finished (sealed, 0444) temp file its final object name. `link` refuses to replace an existing
+   * name, which is what makes "never overwrite an object" hold even against a concurrent writer; when the
+   * name exists the temp file is dropped. Filesystems without hard links fall back to rename (same bytes
+   * by construction, so a race is harmless). Returns false when the object already existed.
+   */
+  async publishTemp(tmp: string, dest: string): Promise<boolean> {
     try {
       await link(tmp, dest);
       await unlink(tmp);
-      return;
+      return true;
     } catch (err) {
       if (errno(err) === 'EEXIST') {
         await unlink(tmp);
-        return;
+        return false;
       }
       if (!['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EMLINK', 'EXDEV'].includes(errno(err) ?? '')) throw fromFsError(err, dest, 'publish the cache object');
     }
@@ -292,6 +304,7 @@ export class ObjectStore {
     } catch (err) {
       throw fromFsError(err, dest, 'publish the cache object');
     }
+    return true;
   }
 
   /** After a move-add, the source's bytes live in the cache; the workspace copy is re-created by linking. */

@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { LockstepError, fromFsError } from '../errors/index.ts';
@@ -15,6 +16,12 @@ export interface FileHash {
   md5: string;
   size: number;
   md5v2?: string;
+  /**
+   * Only with {@link HashFilesOptions.store}: a sealed 0444 temp file holding the bytes that were hashed,
+   * to be published as the object (cache/object-batch.ts); null when a read-only object of that name
+   * already existed; absent when nothing was stored (the caller stores the file itself).
+   */
+  stored?: string | null;
 }
 
 /** Options for {@link hashFiles}. Progress reports bytes (`loaded`/`total`) and files (`files`/`filesTotal`). */
@@ -22,6 +29,12 @@ export interface HashFilesOptions {
   readonly hashName: HashName;
   readonly signal?: AbortSignal;
   readonly onProgress?: ProgressFn;
+  /**
+   * An object directory (`<cache>/files/md5`; md5 only). The workers then also write each file's bytes
+   * to a temp object in the same read pass (one read per file instead of a hash read and a copy), see
+   * {@link FileHash.stored}. Files hashed on the calling thread (a handful) are not stored.
+   */
+  readonly store?: string;
 }
 
 /** Files below this size are batched many to a worker message; larger ones get a task each so they spread over cores. */
@@ -37,12 +50,16 @@ interface Task {
   readonly id: number;
   readonly files: string[];
   readonly hashName: HashName;
+  readonly store: string | undefined;
   readonly job: Job;
 }
 
+/** Per file of a store task: temp path, null (object exists read-only) or 0 (exists, another mode). */
+type StoredSlot = string | null | 0;
+
 interface Job {
   onBytes(n: number): void;
-  onDone(task: Task, results: [string, number, string?][]): void;
+  onDone(task: Task, results: [string, number, string?][], stored: StoredSlot[] | undefined): void;
   fail(err: unknown): void;
 }
 
@@ -54,8 +71,8 @@ interface Slot {
 
 type WorkerMessage =
   | { type: 'progress'; id: number; bytes: number }
-  | { type: 'done'; id: number; results: [string, number, string?][] }
-  | { type: 'error'; id: number; file: string; code?: string; message: string };
+  | { type: 'done'; id: number; results: [string, number, string?][]; stored?: StoredSlot[] }
+  | { type: 'error'; id: number; file: string; code?: string; message: string; action?: string; stored?: StoredSlot[] };
 
 /**
  * A lazily grown pool of hashing workers, one per core. Workers are ref'd only while they run a task, so an
@@ -111,7 +128,7 @@ class HashPool {
       const task = this.queue.shift() as Task;
       slot.task = task;
       slot.worker.ref();
-      slot.worker.postMessage({ id: task.id, hashName: task.hashName, files: task.files });
+      slot.worker.postMessage({ id: task.id, hashName: task.hashName, files: task.files, store: task.store });
     }
     if (this.slots.length > 0 && this.slots.every((s) => s.task === null)) {
       this.idleTimer = setTimeout(() => void this.shutdown(), IDLE_TERMINATE_MS);
@@ -139,10 +156,11 @@ class HashPool {
     slot.task = null;
     slot.worker.unref();
     if (m.type === 'done') {
-      task.job.onDone(task, m.results);
+      task.job.onDone(task, m.results, m.stored);
     } else {
+      removeTemps(m.stored ?? []);
       const cause = Object.assign(new Error(m.message), { code: m.code });
-      task.job.fail(fromFsError(cause, m.file, 'read for hashing'));
+      task.job.fail(fromFsError(cause, m.file, m.action ?? 'read for hashing'));
     }
     this.pump();
   }
@@ -183,6 +201,11 @@ export function hashPoolWorkerCount(): number {
   return pool?.workerCount ?? 0;
 }
 
+/** Best-effort removal of temp objects nobody will publish (a failed or cancelled job). */
+function removeTemps(paths: Iterable<StoredSlot | undefined>): void {
+  for (const p of paths) if (typeof p === 'string') void rm(p, { force: true }).catch(() => {});
+}
+
 /** Hashes one file on the calling thread, in the shape the pool returns. */
 async function hashInline(absPath: string, hashName: HashName, signal: AbortSignal | undefined, onBytes: (n: number) => void): Promise<FileHash> {
   if (hashName === 'md5') return md5File(absPath, { signal, onBytes });
@@ -191,7 +214,7 @@ async function hashInline(absPath: string, hashName: HashName, signal: AbortSign
 }
 
 /** Groups files into worker tasks: large files alone (so two of them hash on two cores), small ones batched. */
-function planTasks(files: readonly { absPath: string; size: number }[], hashName: HashName, job: Job, p: HashPool): Task[] {
+function planTasks(files: readonly { absPath: string; size: number }[], hashName: HashName, store: string | undefined, job: Job, p: HashPool): Task[] {
   const large: Task[] = [];
   const small: Task[] = [];
   // Aim for several batches per worker so progress moves and the cores stay evenly loaded near the end.
@@ -199,13 +222,13 @@ function planTasks(files: readonly { absPath: string; size: number }[], hashName
   let batch: string[] = [];
   let batchBytes = 0;
   const flush = (): void => {
-    if (batch.length > 0) small.push({ id: p.newTaskId(), files: batch, hashName, job });
+    if (batch.length > 0) small.push({ id: p.newTaskId(), files: batch, hashName, store, job });
     batch = [];
     batchBytes = 0;
   };
   for (const f of files) {
     if (f.size >= SMALL_FILE_LIMIT) {
-      large.push({ id: p.newTaskId(), files: [f.absPath], hashName, job });
+      large.push({ id: p.newTaskId(), files: [f.absPath], hashName, store, job });
       continue;
     }
     batch.push(f.absPath);
@@ -235,7 +258,9 @@ export async function hashFiles(files: readonly { absPath: string; size: number 
   const report = (): void => progress({ phase: 'hash', loaded, total, unit: 'bytes', files: filesDone, filesTotal: unique.length });
   if (unique.length === 0) return result;
 
-  if (unique.length <= INLINE_MAX_FILES) {
+  // A large file to store goes to a worker even alone: there it is hashed and copied in one read pass.
+  const storeLarge = opts.store !== undefined && hashName === 'md5' && unique.some((f) => f.size >= SMALL_FILE_LIMIT);
+  if (unique.length <= INLINE_MAX_FILES && !storeLarge) {
     for (const f of unique) {
       result.set(f.absPath, await hashInline(f.absPath, hashName, signal, (n) => {
         loaded += n;
@@ -257,18 +282,29 @@ export async function hashFiles(files: readonly { absPath: string; size: number 
       if (settled) return;
       settled = true;
       signal?.removeEventListener('abort', onAbort);
-      if (err === undefined) resolve(result);
-      else reject(err);
+      if (err === undefined) {
+        resolve(result);
+        return;
+      }
+      removeTemps([...result.values()].map((h) => h.stored));
+      reject(err);
     };
     const job: Job = {
       onBytes(n) {
         loaded += n;
         report();
       },
-      onDone(task, results) {
+      onDone(task, results, stored) {
+        if (settled) {
+          removeTemps(stored ?? []);
+          return;
+        }
         task.files.forEach((absPath, i) => {
           const r = results[i] as [string, number, string?];
-          result.set(absPath, r[2] === undefined ? { md5: r[0], size: r[1] } : { md5: r[0], size: r[1], md5v2: r[2] });
+          const h: FileHash = r[2] === undefined ? { md5: r[0], size: r[1] } : { md5: r[0], size: r[1], md5v2: r[2] };
+          const s = stored?.[i];
+          if (s !== undefined && s !== 0) h.stored = s;
+          result.set(absPath, h);
         });
         filesDone += task.files.length;
         report();
@@ -280,7 +316,7 @@ export async function hashFiles(files: readonly { absPath: string; size: number 
         p.cancelJob(job);
       },
     };
-    const tasks = planTasks(unique, hashName, job, p);
+    const tasks = planTasks(unique, hashName, hashName === 'md5' ? opts.store : undefined, job, p);
     remaining = tasks.length;
     signal?.addEventListener('abort', onAbort, { once: true });
     p.submit(tasks);

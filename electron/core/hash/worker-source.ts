@@ -7,10 +7,18 @@
  * the pool against both on the same inputs, including 1 MiB chunk-edge vectors.
  *
  * Protocol (one task at a time per worker):
- *   in:  { id, hashName: 'md5' | 'md5-dos2unix', files: string[] }
+ *   in:  { id, hashName: 'md5' | 'md5-dos2unix', files: string[], store?: string }
  *   out: { type: 'progress', id, bytes }               bytes hashed since the last progress message
- *        { type: 'done', id, results: [md5, size, v2?][] }   in input order; v2 only for md5-dos2unix
- *        { type: 'error', id, file, code, message }      first failing file; the rest of the task is dropped
+ *        { type: 'done', id, results: [md5, size, v2?][], stored?: (string | null | 0)[] }
+ *                                                       in input order; v2 only for md5-dos2unix
+ *        { type: 'error', id, file, code, message, action? }   first failing file; the rest of the task is dropped
+ *
+ * `store` (md5 only) is an object directory (`<cache>/files/md5`): each file's bytes are also written, in
+ * the same read pass, to a sealed 0444 temp file on that filesystem (`stored[i]` = its path) unless an
+ * object of that name already exists: `null` when it exists read-only (trusted, nothing written), `0`
+ * when it exists with another mode (the caller checks it). A small file is written from the buffer it
+ * was hashed from; a large one is streamed to a temp file in `store` while it is hashed. Nothing is
+ * published here: the caller names the objects after one flush to disk (cache/object-batch.ts).
  *
  * Reads are synchronous: inside a worker that blocks nobody, and for many small files it is about three times
  * faster than the async API (ENVIRONMENT.md). One 4 MiB buffer per worker is reused for every file, so even a
@@ -73,8 +81,80 @@ function readFull(fd) {
   return filled;
 }
 
-function hashOne(id, file, dos2unix) {
+const path = require('node:path');
+const madeDirs = new Set();
+
+// Same shape as cache/temp-file.ts names (22 url-safe chars + pid), so tmp-cleanup recognises leftovers.
+function tempName() {
+  return '.' + crypto.randomBytes(16).toString('base64url') + '-' + process.pid + '.tmp';
+}
+
+function writeAll(fd, buf, n) {
+  let off = 0;
+  while (off < n) off += fs.writeSync(fd, buf, off, n - off);
+}
+
+// 'absent' | 'trusted' (0444 regular file) | 'other' (exists with another mode: the caller verifies it)
+function objectState(dest) {
+  let st;
+  try {
+    st = fs.statSync(dest);
+  } catch (err) {
+    if (err && (err.code === 'ENOENT' || err.code === 'ENOTDIR')) return 'absent';
+    throw err;
+  }
+  return st.isFile() && (st.mode & 0o777) === 0o444 ? 'trusted' : 'other';
+}
+
+function openTemp(file) {
+  return fs.openSync(file, 'wx', 0o444);
+}
+
+function sealTemp(fd) {
+  fs.fchmodSync(fd, 0o444);
+  fs.closeSync(fd);
+}
+
+// Stores the bytes just hashed. out: the temp fd a large file was streamed to (null for a small file,
+// whose bytes are still in BUF[0..size)).
+function storeObject(store, md5, size, out, outPath) {
+  const dir = path.join(store, md5.slice(0, 2));
+  const dest = path.join(dir, md5.slice(2));
+  const state = objectState(dest);
+  if (state !== 'absent') {
+    if (out !== null) {
+      fs.closeSync(out);
+      fs.unlinkSync(outPath);
+    }
+    return state === 'trusted' ? null : 0;
+  }
+  if (out !== null) {
+    sealTemp(out);
+    return outPath;
+  }
+  if (!madeDirs.has(dir)) {
+    fs.mkdirSync(dir, { recursive: true });
+    madeDirs.add(dir);
+  }
+  const tmp = path.join(dir, tempName());
+  const fd = openTemp(tmp);
+  try {
+    writeAll(fd, BUF, size);
+    sealTemp(fd);
+  } catch (err) {
+    try { fs.closeSync(fd); } catch {}
+    try { fs.unlinkSync(tmp); } catch {}
+    err.lockstepAction = 'write the cache object';
+    err.lockstepFile = tmp;
+    throw err;
+  }
+  return tmp;
+}
+
+function hashOne(id, file, dos2unix, store, stored) {
   const fd = fs.openSync(file, 'r');
+  let out = null;
+  let outPath = null;
   try {
     const h3 = crypto.createHash('md5');
     const h2 = dos2unix ? crypto.createHash('md5') : null;
@@ -83,6 +163,20 @@ function hashOne(id, file, dos2unix) {
     for (;;) {
       const filled = readFull(fd);
       if (filled === 0) break;
+      if (store && (out !== null || filled === BUF.length)) {
+        // More than one buffer: stream the bytes to a temp file in the object directory as they are hashed.
+        try {
+          if (out === null) {
+            outPath = path.join(store, tempName());
+            out = openTemp(outPath);
+          }
+          writeAll(out, BUF, filled);
+        } catch (err) {
+          err.lockstepAction = 'write the cache object';
+          err.lockstepFile = outPath;
+          throw err;
+        }
+      }
       if (!dos2unix) {
         h3.update(BUF.subarray(0, filled));
       } else {
@@ -98,26 +192,40 @@ function hashOne(id, file, dos2unix) {
       addBytes(id, filled);
       if (filled < BUF.length) break;
     }
-    return h2 ? [h3.digest('hex'), size, h2.digest('hex')] : [h3.digest('hex'), size];
+    const md5 = h3.digest('hex');
+    if (store) {
+      const o = out;
+      out = null;
+      stored.push(storeObject(store, md5, size, o, outPath));
+      outPath = null;
+    }
+    return h2 ? [md5, size, h2.digest('hex')] : [md5, size];
   } finally {
     fs.closeSync(fd);
+    if (out !== null) {
+      try { fs.closeSync(out); } catch {}
+      try { fs.unlinkSync(outPath); } catch {}
+    }
   }
 }
 
 parentPort.on('message', (task) => {
   const results = [];
   const dos2unix = task.hashName === 'md5-dos2unix';
+  const store = dos2unix ? undefined : task.store;
+  const stored = store ? [] : undefined;
   for (const file of task.files) {
     try {
-      results.push(hashOne(task.id, file, dos2unix));
+      results.push(hashOne(task.id, file, dos2unix, store, stored));
     } catch (err) {
       pendingBytes = 0;
-      parentPort.postMessage({ type: 'error', id: task.id, file, code: err && err.code, message: String(err && err.message) });
+      // Temp files already written for this task are the caller's to remove: it gets their paths.
+      parentPort.postMessage({ type: 'error', id: task.id, file: (err && err.lockstepFile) || file, code: err && err.code, message: String(err && err.message), action: err && err.lockstepAction, stored });
       return;
     }
   }
   if (pendingBytes > 0) parentPort.postMessage({ type: 'progress', id: task.id, bytes: pendingBytes });
   pendingBytes = 0;
-  parentPort.postMessage({ type: 'done', id: task.id, results });
+  parentPort.postMessage({ type: 'done', id: task.id, results, stored });
 });
 `;

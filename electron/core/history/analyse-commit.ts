@@ -24,7 +24,7 @@ export interface ParentInfo {
  */
 export function analyseCommit(
   git: HistoryGit,
-  c: { oid: string; commit: ParsedCommit; tree: string | null; seq: number },
+  c: { oid: string; commit: ParsedCommit; tree: string | null; seq: number; firstParentSeq: number | null },
   parent: ParentInfo,
   parser: BlobParser,
 ): { row: CommitRow; state: DataState; newFileset: FilesetRecord | null } {
@@ -49,6 +49,7 @@ export function analyseCommit(
     oid: c.oid,
     seq: c.seq,
     parents: c.commit.parents,
+    firstParentSeq: c.firstParentSeq,
     authorName: c.commit.author.name,
     authorEmail: c.commit.author.email,
     authorTime: c.commit.author.time,

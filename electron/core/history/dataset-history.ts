@@ -45,14 +45,6 @@ interface ChangeRow {
   is_dir: number;
 }
 
-interface CommitRow {
-  oid: string;
-  seq: number;
-  first_parent: string | null;
-  author_time: number;
-  message: string;
-}
-
 /**
  * Every distinct version of `relPath` over the reachable history, from the timeline cache (run
  * `updateTimeline` first). A commit's version is the one its own change recorded, else its first
@@ -71,30 +63,48 @@ export function getDatasetHistory(repo: { readonly index: IndexDb }, relPath: st
   if (rows.length === 0) {
     throw new LockstepError('NOT_TRACKED', `${clean} was never a tracked output in the commits of this repository. Check the path (it is relative to the repository root).`, { path: clean });
   }
-  const commits = stmt<[], CommitRow>(db, 'SELECT oid, seq, first_parent, author_time, message FROM history_commits WHERE reachable = 1 ORDER BY seq').all();
-  const bySeq = new Map(rows.map((r) => [r.seq, r]));
-  // Each commit's version of the path, by oid; null when absent.
-  const value = new Map<string, ChangeRow | null>();
-  const versions = new Map<string, { row: ChangeRow; first: CommitRow; last: CommitRow; commits: number }>();
-  for (const c of commits) {
-    const own = bySeq.get(c.seq);
-    const v = own ? (own.change === 'removed' ? null : own) : c.first_parent ? (value.get(c.first_parent) ?? null) : null;
-    value.set(c.oid, v);
-    if (!v || v.md5 === null) continue;
-    const key = `${v.md5}\0${v.legacy}`;
-    const seen = versions.get(key);
-    if (seen) {
-      seen.last = c;
-      seen.commits++;
+  // The commit graph as integers (covering index, no wide rows): version index per seq, -1 for absent.
+  const graph = stmt<[], [number, number | null]>(db, 'SELECT seq, first_parent_seq FROM history_commits WHERE reachable = 1 ORDER BY seq').raw().all();
+  const maxSeqSeen = graph.length ? (graph[graph.length - 1] as [number, number | null])[0] : -1;
+  const value = new Int32Array(maxSeqSeen + 1).fill(-1);
+  const byChangeSeq = new Map(rows.map((r) => [r.seq, r]));
+  const keys: string[] = [];
+  const keyIndex = new Map<string, number>();
+  const stats: { row: ChangeRow; first: number; last: number; commits: number }[] = [];
+  for (const [seq, fpSeq] of graph) {
+    const own = byChangeSeq.get(seq);
+    let v: number;
+    if (own) {
+      if (own.change === 'removed' || own.md5 === null) v = -1;
+      else {
+        const key = `${own.md5}\0${own.legacy}`;
+        let k = keyIndex.get(key);
+        if (k === undefined) {
+          k = keys.push(key) - 1;
+          keyIndex.set(key, k);
+          stats.push({ row: own, first: seq, last: seq, commits: 0 });
+        }
+        v = k;
+      }
     } else {
-      versions.set(key, { row: v, first: c, last: c, commits: 1 });
+      v = fpSeq === null || fpSeq > maxSeqSeen ? -1 : (value[fpSeq] ?? -1);
+    }
+    value[seq] = v;
+    if (v >= 0) {
+      const st = stats[v] as (typeof stats)[number];
+      st.last = seq;
+      st.commits++;
     }
   }
-  const timeOf = new Map(commits.map((c) => [c.seq, c.author_time]));
-  const summary = (c: CommitRow) => ({ oid: c.oid, time: c.author_time, subject: c.message.split('\n', 1)[0] ?? '' });
+  const detail = stmt<[number], { oid: string; author_time: number; message: string }>(db, 'SELECT oid, author_time, message FROM history_commits WHERE seq = ?');
+  const summary = (seq: number) => {
+    const d = detail.get(seq);
+    return { oid: d?.oid ?? '', time: d?.author_time ?? 0, subject: d?.message.split('\n', 1)[0] ?? '' };
+  };
+  const timeOf = new Map(rows.map((r) => [r.seq, detail.get(r.seq)?.author_time ?? 0]));
   return {
     path,
-    versions: [...versions.values()].map((v) => ({
+    versions: stats.map((v) => ({
       md5: v.row.md5 as string,
       legacy: v.row.legacy === 1,
       isDir: v.row.is_dir === 1,

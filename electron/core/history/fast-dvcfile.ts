@@ -2,7 +2,7 @@ import { resolveOutputPath } from '../dvc/safe-path.ts';
 import type { OutputVersion } from './types.ts';
 
 // The exact shape `dvc add` writes: `outs:` then one block per output with plain scalars.
-const LINE = /^(- |  )(md5|size|nfiles|hash|path): (.+)$/;
+const LINE = /^(- | {2})(md5|size|nfiles|hash|path): (.+)$/;
 const MD5 = /^[0-9a-f]{32}(\.dir)?$/;
 const INT = /^(0|[1-9][0-9]*)$/;
 // A plain YAML scalar that can only load as this very string (no quotes, colons, comments, numbers, booleans).

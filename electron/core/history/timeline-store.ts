@@ -23,6 +23,8 @@ export interface CommitRow {
   readonly oid: string;
   readonly seq: number;
   readonly parents: readonly string[];
+  /** The first parent's `seq` (null for a root commit): lets history queries walk the graph as integers. */
+  readonly firstParentSeq: number | null;
   readonly authorName: string;
   readonly authorEmail: string;
   readonly authorTime: number;
@@ -89,6 +91,11 @@ export function maxSeq(db: Database): number {
   return db.prepare<[], number | null>('SELECT MAX(seq) FROM history_commits').pluck().get() ?? -1;
 }
 
+/** The `seq` of a cached commit. */
+export function seqOf(db: Database, oid: string): number | undefined {
+  return stmt<[string], number>(db, 'SELECT seq FROM history_commits WHERE oid = ?').pluck().get(oid);
+}
+
 /** The fileset hash of a cached commit. */
 export function filesetOf(db: Database, oid: string): string | undefined {
   return stmt<[string], string>(db, 'SELECT fileset FROM history_commits WHERE oid = ?').pluck().get(oid);
@@ -113,15 +120,15 @@ export function filesetRecord(files: ReadonlyMap<string, WatchedFile>): FilesetR
 
 /** Inserts analysed commits, their output changes and the filesets they reference, in one transaction. */
 export function insertCommits(db: Database, rows: readonly CommitRow[], filesets: readonly FilesetRecord[]): void {
-  const insCommit = stmt(db, `INSERT INTO history_commits (oid, seq, parents, first_parent, author_name, author_email, author_time, author_tz,
+  const insCommit = stmt(db, `INSERT INTO history_commits (oid, seq, parents, first_parent, first_parent_seq, author_name, author_email, author_time, author_tz,
     commit_time, message, files_changed, changed_files, data_changed, output_count, total_size, env_fingerprint, env_changed, changes, fileset)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const insChange = stmt(db, 'INSERT INTO history_output_changes (path, seq, oid, change, md5, size, nfiles, legacy, is_dir) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
   const insFileset = stmt(db, 'INSERT OR IGNORE INTO history_filesets (hash, files) VALUES (?, ?)');
   db.transaction(() => {
     for (const f of filesets) insFileset.run(f.hash, f.json);
     for (const r of rows) {
-      insCommit.run(r.oid, r.seq, r.parents.join(' '), r.parents[0] ?? null, r.authorName, r.authorEmail, r.authorTime, r.authorTz, r.commitTime, r.message,
+      insCommit.run(r.oid, r.seq, r.parents.join(' '), r.parents[0] ?? null, r.firstParentSeq, r.authorName, r.authorEmail, r.authorTime, r.authorTz, r.commitTime, r.message,
         r.filesChanged, JSON.stringify(r.changedFiles), r.dataChanged ? 1 : 0, r.outputCount, r.totalSize, r.envFingerprint, r.envChanged ? 1 : 0,
         JSON.stringify(r.changes), r.fileset);
       for (const c of r.changes.outputs) {

@@ -4,11 +4,11 @@ import { throwIfAborted } from '../jobs/abort.ts';
 import type { RunOptions } from '../jobs/progress.ts';
 import { throttleProgress } from '../jobs/progress.ts';
 import { analyseCommit, type ParentInfo } from './analyse-commit.ts';
-import { BlobParser, EMPTY_STATE, stateFromFiles, type DataState } from './data-state.ts';
+import { BlobParser, EMPTY_STATE, stateFromFiles } from './data-state.ts';
 import type { ParsedCommit } from './git-objects/parse-objects.ts';
 import { openHistoryGit, type HistoryGit, type HistoryRepoRef } from './history-git.ts';
 import { peelToCommit, readRefSnapshot, type RefSnapshot } from './ref-snapshot.ts';
-import { ensureAnalysisVersion, filesetOf, getMeta, insertCommits, knownOids, loadFileset, maxSeq, setMeta, updateReachable, type CommitRow, type FilesetRecord } from './timeline-store.ts';
+import { ensureAnalysisVersion, filesetOf, getMeta, insertCommits, knownOids, loadFileset, maxSeq, seqOf, setMeta, updateReachable, type CommitRow, type FilesetRecord } from './timeline-store.ts';
 import { topoOrder } from './topo-order.ts';
 
 /** What `updateTimeline` did. */
@@ -35,6 +35,7 @@ export async function updateTimeline(repo: HistoryRepoRef & { readonly index: In
   const git = openHistoryGit(repo);
   try {
     const snap = readRefSnapshot(git.dirs);
+    // The warm path: no ref moved, so no object is read (packs are opened lazily).
     if (getMeta(db, 'refs_key') === snap.key) return { added: 0, total: reachableCount(db), upToDate: true };
     const peeled = await peelRefs(db, git, snap);
     const tips = new Set<string>(Object.values(peeled));
@@ -101,6 +102,7 @@ async function analyseNewCommits(db: Database, git: HistoryGit, tips: Set<string
   const parser = new BlobParser((oid) => git.objects.blobSync(oid));
   const states = new Map<string, ParentInfo>();
   let seq = maxSeq(db) + 1;
+  const seqs = new Map<string, number>();
   let rows: CommitRow[] = [];
   let filesets: FilesetRecord[] = [];
   let done = 0;
@@ -109,7 +111,9 @@ async function analyseNewCommits(db: Database, git: HistoryGit, tips: Set<string
     const fp = commit.parents[0];
     const parent = fp ? (states.get(fp) ?? (await resumeState(db, git, fp, parser))) : { state: EMPTY_STATE, tree: null, fileset: '' };
     const tree = await git.dvcTree(commit.tree);
-    const info = { oid: node.oid, commit, tree, seq: seq++ };
+    const firstParentSeq = fp ? (seqs.get(fp) ?? seqOf(db, fp) ?? null) : null;
+    seqs.set(node.oid, seq);
+    const info = { oid: node.oid, commit, tree, seq: seq++, firstParentSeq };
     const result = await git.objects.withSync(() => analyseCommit(git, info, parent, parser));
     rows.push(result.row);
     if (result.newFileset) filesets.push(result.newFileset);

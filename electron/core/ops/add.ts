@@ -18,6 +18,8 @@ import { resolveAddTarget } from './add-target.ts';
 import { hashForSave } from './hash-for-save.ts';
 import { outputFromState, sameRecord } from './output-record.ts';
 import { saveIfNeeded } from './save-output.ts';
+import type { SaveResult } from './save-output.ts';
+import { ObjectBatch } from '../cache/object-batch.ts';
 import { writeFileAtomic } from '../dvc/atomic-write.ts';
 
 /** Options for {@link add}. */
@@ -90,10 +92,19 @@ export async function add(repo: Repo, options: AddOptions): Promise<AddResult> {
 async function addOne(repo: Repo, target: AddTarget, ignore: Awaited<ReturnType<typeof loadDvcIgnore>>, run: RunOptions): Promise<{ result: AddedOutput; stage: string[] }> {
   const existing = await readExistingPointer(target);
   const previous = existing?.dvc.outs[0];
-  const hashed = await hashForSave(repo, target.absPath, previous, ignore, run);
-  if (!hashed) throw new LockstepError('BAD_TARGET', `Cannot add ${target.relPath}: it disappeared while it was being read.`, { path: target.relPath });
+  // Files are written into the cache while they are hashed (one read each); saveIfNeeded publishes them
+  // durably before the pointer below is written. Anything left staged after a failure is removed.
+  const batch = new ObjectBatch(repo.odb);
+  let hashed: Awaited<ReturnType<typeof hashForSave>>;
+  let cached: SaveResult;
+  try {
+    hashed = await hashForSave(repo, target.absPath, previous, ignore, run, batch);
+    if (!hashed) throw new LockstepError('BAD_TARGET', `Cannot add ${target.relPath}: it disappeared while it was being read.`, { path: target.relPath });
+    cached = await saveIfNeeded(repo, hashed.state, hashed.hashName, run, batch);
+  } finally {
+    await batch.discard();
+  }
   const { state, hashName } = hashed;
-  const cached = await saveIfNeeded(repo, state, hashName, run);
   const pointerDir = path.posix.dirname(target.dvcFileRel);
   const written = path.posix.relative(pointerDir === '.' ? '' : pointerDir, target.relPath);
   const next: Output = outputFromState(previous, previous?.path ?? written, state, hashName);

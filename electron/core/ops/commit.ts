@@ -16,6 +16,8 @@ import { collectOutputs } from '../repo/outputs.ts';
 import { hashForSave } from './hash-for-save.ts';
 import { outputFromState, sameRecord } from './output-record.ts';
 import { saveIfNeeded } from './save-output.ts';
+import type { SaveResult } from './save-output.ts';
+import { ObjectBatch } from '../cache/object-batch.ts';
 import { selectOutputs } from './targets.ts';
 import { writeFileAtomic } from '../dvc/atomic-write.ts';
 
@@ -98,12 +100,20 @@ async function commitDvcFile(repo: Repo, file: string, outs: readonly TrackedOut
       results.push(skip(t, 'not cached (cache: false)'));
       continue;
     }
-    const hashed = await hashForSave(repo, t.absPath, previous, ignore, run);
-    if (!hashed) {
-      results.push(skip(t, 'missing from the workspace'));
-      continue;
+    // Hash and write the objects in one read pass; saveIfNeeded publishes them before the pointer is rewritten.
+    const batch = new ObjectBatch(repo.odb);
+    let hashed: Awaited<ReturnType<typeof hashForSave>>;
+    let saved: SaveResult;
+    try {
+      hashed = await hashForSave(repo, t.absPath, previous, ignore, run, batch);
+      if (!hashed) {
+        results.push(skip(t, 'missing from the workspace'));
+        continue;
+      }
+      saved = await saveIfNeeded(repo, hashed.state, hashed.hashName, run, batch);
+    } finally {
+      await batch.discard();
     }
-    const saved = await saveIfNeeded(repo, hashed.state, hashed.hashName, run);
     const same = previous.hashName === hashed.hashName && sameRecord(previous, hashed.state);
     if (!same) {
       nextOuts[t.source.outIndex] = outputFromState(previous, previous.path, hashed.state, hashed.hashName);

@@ -1,3 +1,4 @@
+import type { ObjectBatch } from '../cache/object-batch.ts';
 import type { IgnoreMatcher } from '../dvc/dvcignore.ts';
 import type { Output } from '../dvc/output.ts';
 import { LockstepError } from '../errors/index.ts';
@@ -15,7 +16,8 @@ export type PresentState = Exclude<WorkspaceState, { kind: 'missing' }>;
  * Hashes an output that is about to be saved (add, commit) with the right algorithm: its recorded one,
  * except that a legacy (2.x, md5-dos2unix) output whose data changed is re-hashed as a DVC 3 `md5`
  * output, as DVC's `update_legacy_hash_name` does (dvc-format.md §2.4). Returns null when the
- * output is missing from the workspace.
+ * output is missing from the workspace. With `store`, files read for hashing are staged in it as cache
+ * objects in the same pass (pass the batch on to `saveIfNeeded`, which publishes it).
  */
 export async function hashForSave(
   repo: Repo,
@@ -23,8 +25,9 @@ export async function hashForSave(
   previous: Output | undefined,
   ignore: IgnoreMatcher,
   run: RunOptions,
+  store?: ObjectBatch,
 ): Promise<{ state: PresentState; hashName: HashName } | null> {
-  const base = { index: repo.index, repoRoot: repo.root, ignore, signal: run.signal, onProgress: run.onProgress };
+  const base = { index: repo.index, repoRoot: repo.root, ignore, signal: run.signal, onProgress: run.onProgress, store };
   let hashName: HashName = previous?.hashName ?? 'md5';
   const recorded = previous ? await recordedHashes(repo.odb, previous) : undefined;
   let state = await hashWorkspaceOutput(absPath, { ...base, hashName, recorded });

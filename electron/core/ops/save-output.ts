@@ -1,3 +1,4 @@
+import { ObjectBatch } from '../cache/object-batch.ts';
 import type { HashName } from '../hash/hash-pool.ts';
 import { throwIfAborted } from '../jobs/abort.ts';
 import type { RunOptions } from '../jobs/progress.ts';
@@ -19,19 +20,34 @@ export interface SaveResult {
   readonly relinked: number;
 }
 
-/** Parallel cache writes: each one waits on an fsync, so overlapping them is what keeps many small files fast. */
+/** Parallel cache writes (copies through the libuv pool; durability comes once, at the batch commit). */
 const CACHE_CONCURRENCY = 16;
 
 /**
  * Puts a hashed workspace output into the cache: every file (copied, or reflinked where the filesystem
- * can, into a temp name and renamed), then the `.dir` manifest last, so a manifest in the cache always
- * means its files are there too. The user's file is never moved away: with reflink/copy configurations
- * the workspace file already is what a checkout would produce; with hardlink/symlink first it is then
- * replaced (atomically) by a link to the cache object, as DVC does.
+ * can, into a temp name), then the `.dir` manifest, all published together by one `ObjectBatch.commit`
+ * (flush, name, flush) before this returns, so the caller's pointer never names an object that is not
+ * durable, and a manifest in the cache always means its files are there too. Files already staged in
+ * `batch` (written while they were hashed) are not copied again. The user's file is never moved away:
+ * with reflink/copy configurations the workspace file already is what a checkout would produce; with
+ * hardlink/symlink first it is then replaced (atomically) by a link to the cache object, as DVC does.
  */
-export async function saveOutputToCache(repo: Repo, state: Exclude<WorkspaceState, { kind: 'missing' }>, hashName: HashName, opts: RunOptions = {}): Promise<SaveResult> {
+export async function saveOutputToCache(
+  repo: Repo,
+  state: Exclude<WorkspaceState, { kind: 'missing' }>,
+  hashName: HashName,
+  opts: RunOptions = {},
+  batch: ObjectBatch = new ObjectBatch(repo.odb),
+): Promise<SaveResult> {
   const files = state.kind === 'file' ? [state.file] : state.files;
-  const odb = repo.odb;
+  try {
+    return await saveInBatch(repo, state, files, hashName, opts, batch);
+  } finally {
+    await batch.discard();
+  }
+}
+
+async function saveInBatch(repo: Repo, state: Exclude<WorkspaceState, { kind: 'missing' }>, files: readonly HashedFile[], hashName: HashName, opts: RunOptions, batch: ObjectBatch): Promise<SaveResult> {
   const progress = throttleProgress(opts.onProgress);
   const total = files.reduce((s, f) => s + f.size, 0);
   let loaded = 0;
@@ -47,7 +63,7 @@ export async function saveOutputToCache(repo: Repo, state: Exclude<WorkspaceStat
     while (next < unique.length) {
       throwIfAborted(opts.signal);
       const f = unique[next++] as HashedFile;
-      const r = await odb.addFile(f.absPath, f.md5, hashName);
+      const r = await batch.addFile(f.absPath, f.md5, hashName);
       if (r.added) {
         objectsAdded++;
         bytesAdded += f.size;
@@ -59,12 +75,13 @@ export async function saveOutputToCache(repo: Repo, state: Exclude<WorkspaceStat
   };
   await Promise.all(Array.from({ length: Math.min(CACHE_CONCURRENCY, unique.length) }, worker));
   if (state.kind === 'dir') {
-    const r = await odb.addBytes(state.oid, hashName, state.manifest);
+    const r = await batch.addBytes(state.oid, hashName, state.manifest);
     if (r.added) {
       objectsAdded++;
       bytesAdded += state.manifest.length;
     }
   }
+  await batch.commit();
   const relinked = await linkBackIfNeeded(repo, files, hashName, repo.config.cache.type, opts);
   return { objectsAdded, bytesAdded, relinked };
 }
@@ -94,10 +111,14 @@ async function linkBackIfNeeded(repo: Repo, files: readonly HashedFile[], hashNa
 
 /**
  * Caches the output unless every object it needs is already there and intact, so re-adding or
- * re-committing unchanged data writes nothing.
+ * re-committing unchanged data writes nothing. `batch`: objects already staged while hashing.
  */
-export async function saveIfNeeded(repo: Repo, state: Exclude<WorkspaceState, { kind: 'missing' }>, hashName: HashName, run: RunOptions): Promise<SaveResult> {
+export async function saveIfNeeded(repo: Repo, state: Exclude<WorkspaceState, { kind: 'missing' }>, hashName: HashName, run: RunOptions, batch?: ObjectBatch): Promise<SaveResult> {
   const oids = state.kind === 'file' ? [state.oid] : [state.oid, ...state.files.map((f) => f.md5)];
-  if ((await missingVerified(repo.odb, oids, hashName)).length === 0) return { objectsAdded: 0, bytesAdded: 0, relinked: 0 };
-  return saveOutputToCache(repo, state, hashName, run);
+  if ((await missingVerified(repo.odb, oids, hashName)).length === 0) {
+    // Staged objects are missing by definition, so there are none here; drop any strays all the same.
+    await batch?.discard();
+    return { objectsAdded: 0, bytesAdded: 0, relinked: 0 };
+  }
+  return saveOutputToCache(repo, state, hashName, run, batch);
 }

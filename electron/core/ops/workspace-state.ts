@@ -1,4 +1,5 @@
 import { lstat, stat } from 'node:fs/promises';
+import type { ObjectBatch } from '../cache/object-batch.ts';
 import type { IgnoreMatcher } from '../dvc/dvcignore.ts';
 import type { ManifestEntry } from '../dvc/manifest.ts';
 import { manifestOid, serializeManifest } from '../dvc/manifest.ts';
@@ -48,6 +49,12 @@ export interface HashOutputOptions extends RunOptions {
    * unchanged legacy data stays unchanged (dvc-format.md §3.2).
    */
   readonly recorded?: ReadonlyMap<string, string>;
+  /**
+   * Save as well as hash (add, commit): files that must be read are written into this batch's object
+   * store in the same pass (md5 outputs), so the later cache step finds them staged instead of reading
+   * every file a second time. The caller publishes the batch before writing any pointer.
+   */
+  readonly store?: ObjectBatch;
 }
 
 /**
@@ -110,7 +117,11 @@ async function hashEntries(items: readonly ToHash[], opts: HashOutputOptions): P
   const misses = items.filter((i) => !known.has(i.absPath));
   let fresh = new Map<string, FileHash>();
   if (misses.length > 0) {
-    fresh = await hashFiles(misses.map((m) => ({ absPath: m.absPath, size: m.size })), { hashName, signal: opts.signal, onProgress: opts.onProgress });
+    const store = opts.store && hashName === 'md5' ? opts.store.odb.layoutDir(hashName) : undefined;
+    fresh = await hashFiles(misses.map((m) => ({ absPath: m.absPath, size: m.size })), { hashName, signal: opts.signal, onProgress: opts.onProgress, store });
+    if (opts.store) {
+      for (const h of fresh.values()) if (typeof h.stored === 'string') opts.store.stageTemp(h.stored, h.md5, hashName);
+    }
   }
   const remember: { path: string; inode: bigint; mtimeNs: bigint; size: number; hashName: HashName; md5: string }[] = [];
   const out = items.map((i): HashedFile => {

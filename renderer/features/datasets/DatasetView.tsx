@@ -21,11 +21,11 @@ export function DatasetView() {
       {history && history.versions.length > 0 ? (
         <>
           <SizeChart versions={history.versions} />
-          <table className="table">
+          <table className="table versions">
             <thead>
               <tr>
-                <th>A</th>
-                <th>B</th>
+                <th className="pick" title="Compare from">A</th>
+                <th className="pick" title="Compare to">B</th>
                 <th>Version</th>
                 <th>Size</th>
                 <th>Files</th>
@@ -61,10 +61,15 @@ export function DatasetView() {
       ) : null}
       {diff ? (
         <section className="diff" aria-label="Version diff">
-          <h3>
-            Changes {shortHash(diff.a)} → {shortHash(diff.b)}: {diff.totalChanged} file{diff.totalChanged === 1 ? '' : 's'}
-          </h3>
-          <table className="table small">
+          <h4 className="section-title">
+            Changes from <code>{compare.a?.slice(0, 7)}</code> to <code>{compare.b?.slice(0, 7)}</code>
+            <span className="muted">
+              {' '}
+              · {diff.totalChanged} file{diff.totalChanged === 1 ? '' : 's'}
+            </span>
+          </h4>
+          {diff.totalChanged === 0 ? <p className="muted small">The two versions hold the same files.</p> : null}
+          <table className="table small compact diff-table">
             <tbody>
               {diff.files.map((f) => (
                 <tr key={f.relpath} className={`diff-${f.change}`}>
@@ -85,19 +90,30 @@ export function DatasetView() {
           {diff.csv.map((c) => (
             <div key={c.relpath} className="csv-summary small">
               <strong>{c.relpath}</strong>: rows {c.oldRows ?? '—'} → {c.newRows ?? '—'} (+{c.addedRows} / −{c.removedRows}), columns {c.oldColumns.length} → {c.newColumns.length}
-              {c.addedSample.length > 0 ? <pre className="added">{c.addedSample.join('\n')}</pre> : null}
-              {c.removedSample.length > 0 ? <pre className="removed">{c.removedSample.join('\n')}</pre> : null}
+              {c.addedSample.length > 0 ? (
+                <>
+                  <div className="muted">Rows added (first {c.addedSample.length})</div>
+                  <pre className="added">{c.addedSample.map((r) => `+ ${r}`).join('\n')}</pre>
+                </>
+              ) : null}
+              {c.removedSample.length > 0 ? (
+                <>
+                  <div className="muted">Rows removed (first {c.removedSample.length})</div>
+                  <pre className="removed">{c.removedSample.map((r) => `− ${r}`).join('\n')}</pre>
+                </>
+              ) : null}
             </div>
           ))}
         </section>
       ) : null}
       {preview ? (
         <section className="preview" aria-label="Preview">
-          <h3>
+          <h4 className="section-title">
             Preview of {preview.path} {preview.rev ? <>at <code>{preview.rev.slice(0, 8)}</code></> : 'in the workspace'}
-          </h3>
+          </h4>
           {preview.kind === 'csv' ? (
-            <table className="table small">
+            <div className="preview-scroll">
+            <table className="table small compact csv-table">
               <thead>
                 <tr>
                   {preview.header.map((h, i) => (
@@ -115,6 +131,7 @@ export function DatasetView() {
                 ))}
               </tbody>
             </table>
+            </div>
           ) : null}
           {preview.kind === 'image' ? <img src={preview.dataUrl} alt="Preview" className="preview-img" /> : null}
           {preview.kind === 'text' ? <pre>{preview.text}</pre> : null}

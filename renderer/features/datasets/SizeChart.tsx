@@ -28,9 +28,23 @@ export function SizeChart({ versions }: { versions: readonly DatasetVersion[] })
           </title>
         </circle>
       ))}
-      <text x={pad} y={14} className="chart-label">
-        max {formatBytes(maxSize)}
+      <text x={pad} y={16} className="chart-label">
+        max {formatBytes(maxSize)} · {maxFiles} files
       </text>
+      <g className="chart-legend" transform={`translate(${W - pad - 150}, 8)`}>
+        <line x1={0} y1={8} x2={14} y2={8} className="chart-line" />
+        <text x={18} y={12}>size</text>
+        <rect x={60} y={3} width={8} height={10} className="chart-bar" />
+        <text x={72} y={12}>file count</text>
+      </g>
+      {/* One label per version while they fit; past that, only the first and the last. */}
+      {versions.map((v, i) =>
+        versions.length <= 12 || i === 0 || i === versions.length - 1 ? (
+          <text key={`t${i}`} x={x(i)} y={H - 8} className="chart-axis" textAnchor={versions.length === 1 ? 'start' : i === 0 ? 'start' : i === versions.length - 1 ? 'end' : 'middle'}>
+            {v.firstCommit.slice(0, 7)}
+          </text>
+        ) : null,
+      )}
     </svg>
   );
 }

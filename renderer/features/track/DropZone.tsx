@@ -57,7 +57,10 @@ export function DropZone() {
 
   return over ? (
     <div className="drop-overlay" aria-hidden="true">
-      <div>Drop to track with Lockstep</div>
+      <div>
+        Drop to track with Lockstep
+        <span className="muted">Drop on a dataset in the sidebar to add files to it instead</span>
+      </div>
     </div>
   ) : null;
 }

@@ -1,7 +1,17 @@
 import { useApp } from '../../store/react.ts';
 import { ProgressBar } from '../../components/ProgressBar.tsx';
+import { Chip } from '../../components/Chip.tsx';
 import { formatBytes, formatEta, formatRate, formatRelative } from '../../format.ts';
 import type { Job } from '../../../shared/model.ts';
+
+const STATE_TONE = { done: 'ok', failed: 'bad', cancelled: 'warn' } as const;
+
+/** "0.4 s", "12 s", "3 min 5 s". */
+function formatDuration(ms: number): string {
+  if (ms < 10_000) return `${(ms / 1000).toFixed(1)} s`;
+  const s = Math.round(ms / 1000);
+  return s < 60 ? `${s} s` : `${Math.floor(s / 60)} min ${s % 60} s`;
+}
 
 function JobRow({ job }: { job: Job }) {
   const cancel = useApp((s) => s.cancelJob);
@@ -13,8 +23,9 @@ function JobRow({ job }: { job: Job }) {
     <li className={`job job-${job.state}`} aria-label={job.title}>
       <div className="job-head">
         <strong>{job.title}</strong>
+        {job.state !== 'running' ? <Chip tone={STATE_TONE[job.state]}>{job.state}</Chip> : null}
         <span className="muted small">
-          {job.state === 'running' ? (p?.phase ?? 'starting') : job.state} · {formatRelative(job.startedAt)}
+          {job.state === 'running' ? (p?.phase ?? 'starting') : `took ${formatDuration((job.endedAt ?? job.startedAt) - job.startedAt)}`} · {formatRelative(job.startedAt)}
         </span>
         {job.state === 'running' ? (
           <button type="button" className="small" onClick={() => void cancel(job.id)}>

@@ -53,14 +53,18 @@ export async function runTimed(cmd: string, args: readonly string[], opts: Timed
   }
   try {
     const started = process.hrtime.bigint();
-    const child = spawn(argv0, argv, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(argv0, argv, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
     let sampledHwmKiB = 0;
     const sampler = wantRss && !hasGnuTime && child.pid !== undefined ? startHwmSampler(child.pid, (k) => (sampledHwmKiB = Math.max(sampledHwmKiB, k))) : undefined;
     const out: Buffer[] = [];
     const err: Buffer[] = [];
-    child.stdout.on('data', (d: Buffer) => out.push(d));
-    child.stderr.on('data', (d: Buffer) => err.push(d));
-    child.stdin.end(opts.input ?? '');
+    child.stdout?.on('data', (d: Buffer) => out.push(d));
+    child.stderr?.on('data', (d: Buffer) => err.push(d));
+    if (child.stdin) {
+      // A child that exits without reading its input closes the pipe: not an error of the measurement.
+      child.stdin.on('error', () => {});
+      child.stdin.end(opts.input);
+    }
     const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 30 * 60_000);
     let code: number | null;
     try {

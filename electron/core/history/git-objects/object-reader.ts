@@ -24,8 +24,9 @@ export class GitObjectReader {
     this.root = root;
     this.gitDir = gitDir;
     this.objectsDir = path.join(gitDir, 'objects');
-    this.scanPacks();
   }
+
+  private scanned = false;
 
   /**
    * The object from loose files or packs without yielding, or null when it is elsewhere (alternates,
@@ -57,6 +58,10 @@ export class GitObjectReader {
 
   /** Full oids starting with `prefix` (4+ hex chars), from loose objects and packs. */
   matchPrefix(prefix: string): string[] {
+    if (!this.scanned) {
+      this.scanned = true;
+      this.scanPacks();
+    }
     const found = new Set<string>();
     const dir = path.join(this.objectsDir, prefix.slice(0, 2));
     if (existsSync(dir)) for (const name of readdirSync(dir)) if ((prefix.slice(0, 2) + name).startsWith(prefix)) found.add(prefix.slice(0, 2) + name);
@@ -65,6 +70,11 @@ export class GitObjectReader {
   }
 
   private readSyncOrNull(oid: string): RawObject | null {
+    // Packs are opened on the first read: a "nothing changed" refresh never reads an object.
+    if (!this.scanned) {
+      this.scanned = true;
+      this.scanPacks();
+    }
     const hit = this.fromPacks(oid) ?? this.fromLoose(oid);
     if (hit) return hit;
     return this.scanPacks() ? this.fromPacks(oid) : null;

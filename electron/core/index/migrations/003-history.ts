@@ -21,6 +21,7 @@ export const migration: Migration = {
         seq             INTEGER NOT NULL UNIQUE,
         parents         TEXT    NOT NULL,
         first_parent    TEXT,
+        first_parent_seq INTEGER,
         author_name     TEXT    NOT NULL,
         author_email    TEXT    NOT NULL,
         author_time     INTEGER NOT NULL,
@@ -40,6 +41,8 @@ export const migration: Migration = {
       );
       CREATE INDEX history_commits_reachable ON history_commits (reachable, seq);
       CREATE INDEX history_commits_data ON history_commits (reachable, data_changed, seq);
+      -- Covers the commit-graph scan of "history PATH" so it never reads the wide rows (changes JSON).
+      CREATE INDEX history_commits_graph ON history_commits (reachable, seq, first_parent_seq);
 
       CREATE TABLE history_output_changes (
         path    TEXT    NOT NULL,
