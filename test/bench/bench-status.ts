@@ -1,7 +1,6 @@
 // Issue 2, benchmark 3: `lockstep status` with nothing changed on 100,000 tracked files, against
 // `git status` on the same files committed to a plain git repo. Both warm (one untimed run first, so
 // git's index has fresh stat data and Lockstep's state index is filled). Target: within 2x of git.
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Benchmark } from './lib/benchmark.ts';
 import { writeSmallFiles } from './lib/generate.ts';
@@ -27,7 +26,7 @@ export const benchmark: Benchmark = {
     ctx.rec.param('layout', 'one tracked folder data/ with dNNN/ sub-folders of 1000 files');
     ctx.rec.param('trials', trials);
     ctx.rec.param('lockstep command', 'lockstep status --json');
-    ctx.rec.param('peer command', 'git status --porcelain (same files committed to a plain git repo)');
+    ctx.rec.param('peer command', 'git --git-dir peer.git --work-tree data status --porcelain (the same files committed to a plain git repo)');
 
     const repo = path.join(ctx.dir, 'lockstep');
     await initLockstepRepo(repo);
@@ -41,13 +40,15 @@ export const benchmark: Benchmark = {
     await git(['commit', '-q', '-m', 'track data'], repo);
 
     const haveGit = ctx.requirePeer('git', [T_GIT]);
-    const plain = path.join(ctx.dir, 'git');
+    // The peer repo is a plain git repository whose work tree is the very same data/ folder (its git dir
+    // lives beside it): git stats exactly the files Lockstep stats, and 100,000 files exist only once.
+    const gitDir = path.join(ctx.dir, 'peer.git');
+    const peerGit = ['--git-dir', gitDir, '--work-tree', path.join(repo, 'data')];
     if (haveGit) {
-      await mkdir(plain, { recursive: true });
-      await git(['init', '-q', '-b', 'main'], plain);
-      writeSmallFiles(path.join(plain, 'data'), { count, size, seed: 'status-1k' });
-      await git(['add', '-A'], plain);
-      await git(['commit', '-q', '-m', 'data'], plain);
+      await git(['init', '-q', '-b', 'main', '--bare', gitDir], ctx.dir);
+      await git([...peerGit, 'config', 'core.bare', 'false'], ctx.dir);
+      await git([...peerGit, 'add', '-A'], ctx.dir);
+      await git([...peerGit, 'commit', '-q', '-m', 'data'], ctx.dir);
     }
     await runQuiet('sync', [], { cwd: ctx.dir });
 
@@ -56,14 +57,14 @@ export const benchmark: Benchmark = {
     ctx.log(`lockstep status warm-up ${fmtMs(first.run.wallMs)}`);
     expectClean(first.data);
     if (haveGit) {
-      const out = (await runTimed('git', ['status', '--porcelain'], { cwd: plain, env: benchEnv() })).stdout;
+      const out = (await runTimed('git', [...peerGit, 'status', '--porcelain'], { cwd: ctx.dir, env: benchEnv() })).stdout;
       if (out.trim() !== '') throw new Error(`git status is not clean in the peer repo:\n${out.slice(0, 500)}`);
     }
     const ours: TimedRun[] = [];
     const peer: TimedRun[] = [];
     for (let i = 0; ctx.more(i, trials); i++) {
       if (haveGit) {
-        peer.push(await runTimed('git', ['status', '--porcelain'], { cwd: plain, env: benchEnv() }));
+        peer.push(await runTimed('git', [...peerGit, 'status', '--porcelain'], { cwd: ctx.dir, env: benchEnv() }));
         ctx.log(`git status ${fmtMs(peer.at(-1)!.wallMs)}`);
       }
       ours.push((await lockstepJson(['status'], repo)).run);

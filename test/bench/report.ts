@@ -19,7 +19,7 @@ export function renderReport(results: Results): string {
   out.push('## Targets', '');
   out.push('| Benchmark | Target | Measured | Verdict |', '|---|---|---|---|');
   for (const b of benches) {
-    if (b.status === 'error') out.push(`| ${b.id} | (benchmark failed) | ${cell(b.error ?? '')} | **ERROR** |`);
+    if (b.status === 'error') out.push(`| ${b.id} | (benchmark failed) | ${cell(shortError(b.error))} | **ERROR** |`);
     for (const t of b.targets) out.push(`| ${b.id} | ${cell(t.target)} | ${cell(t.measured)} | ${verdict(t)} |`);
   }
   out.push('');
@@ -55,7 +55,7 @@ function renderMachines(machines: Results['machines'], benches: readonly BenchRe
 
 function renderBench(b: BenchResult): string[] {
   const lines = [`## ${b.id}: ${b.title}`, '', `Issue ${b.issue}; ran ${b.startedAt}, took ${b.durationS} s.`, ''];
-  if (b.status === 'error') lines.push(`**The benchmark failed:** ${b.error ?? ''}`, '');
+  if (b.status === 'error') lines.push('**The benchmark failed:**', '', '```', (b.error ?? '').replace(/```/g, "'''"), '```', '');
   const params = Object.entries(b.params);
   if (params.length > 0) {
     lines.push('| Parameter | Value |', '|---|---|');
@@ -85,6 +85,12 @@ function renderMeasurement(m: Measurement): string {
 
 function verdict(t: TargetCheck): string {
   return t.pass === true ? 'met' : t.pass === false ? '**missed**' : '**not checked**';
+}
+
+// The first line of an error, cut to fit a table cell; the benchmark's section has the whole text.
+function shortError(error: string | undefined): string {
+  const first = (error ?? '').split('\n')[0] ?? '';
+  return first.length > 160 ? `${first.slice(0, 157)}...` : first;
 }
 
 function cell(s: string): string {

@@ -94,6 +94,7 @@ async function runOne(bench: Benchmark): Promise<BenchResult> {
   const rec = createRecorder();
   const startedAt = new Date();
   let loopStart = Date.now();
+  let loopAllowanceMs = bench.budgetS * 1000;
   const log = (m: string) => process.stderr.write(`[${bench.id} ${((Date.now() - startedAt.getTime()) / 1000).toFixed(0).padStart(4)}s] ${m}\n`);
   const ctx: BenchContext = {
     dir,
@@ -104,11 +105,13 @@ async function runOne(bench: Benchmark): Promise<BenchResult> {
     more(i, planned) {
       if (i === 0) {
         loopStart = Date.now();
+        // A loop may always spend half the budget, even when a slow set-up used up the rest.
+        loopAllowanceMs = Math.max(bench.budgetS * 1000 - (loopStart - startedAt.getTime()), (bench.budgetS * 1000) / 2);
         return true;
       }
       if (i >= planned) return false;
-      const perTrial = (Date.now() - loopStart) / i;
-      const ok = trialsOverride !== undefined || Date.now() + perTrial - startedAt.getTime() <= bench.budgetS * 1000;
+      const spent = Date.now() - loopStart;
+      const ok = trialsOverride !== undefined || spent + spent / i <= loopAllowanceMs;
       if (!ok) {
         const msg = `stopped after ${i} of ${planned} trials: one more would exceed this benchmark's ${bench.budgetS} s budget`;
         log(msg);
@@ -116,6 +119,7 @@ async function runOne(bench: Benchmark): Promise<BenchResult> {
       }
       return ok;
     },
+    remainingS: () => bench.budgetS - (Date.now() - startedAt.getTime()) / 1000,
     fixture: (def) => fixtures.get(def, ctx),
     requirePeer(id, targets) {
       if (peerVersion(id) !== null) return true;

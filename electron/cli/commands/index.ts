@@ -2,6 +2,7 @@ import type { CliCommand } from '../command.ts';
 import { command as add } from './add.ts';
 import { command as checkout } from './checkout.ts';
 import { command as commit } from './commit.ts';
+import { command as save } from './save.ts';
 import { command as gc } from './gc.ts';
 import { command as init } from './init.ts';
 import { command as remove } from './remove.ts';
@@ -26,6 +27,7 @@ export const commands: readonly CliCommand[] = [
   add,
   status,
   commit,
+  save,
   checkout,
   gc,
   remove,

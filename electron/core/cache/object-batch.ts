@@ -115,6 +115,8 @@ export class ObjectBatch {
     const items = [...this.staged.values()];
     if (items.length === 0) return;
     try {
+      // Temp files written outside their object's folder (large files streamed by a hash worker) need it to exist.
+      for (const dir of new Set(items.filter((i) => path.dirname(i.tmp) !== path.dirname(i.dest)).map((i) => path.dirname(i.dest)))) await this.odb.ensureDir(dir);
       await syncToDisk(this.odb.root, items.map((i) => i.tmp));
       let next = 0;
       const worker = async (): Promise<void> => {

@@ -23,8 +23,17 @@ export const DEFAULT_DVCIGNORE_PATTERNS = ['.hg/', '.git/', '.git', '.dvc/'];
 
 /** Parses `.dvcignore` text into an `ignore` instance: lines stripped, blanks and `#` comments skipped. */
 export function dvcIgnorePatterns(text: string): Ignore {
-  const lines = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
-  return ignore().add(lines);
+  return ignore().add(patternLines(text));
+}
+
+function patternLines(text: string): string[] {
+  return text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
+}
+
+/** Like {@link dvcIgnorePatterns}, but null for a file without patterns (`dvc init` writes only comments), so it costs nothing per path. */
+function patternsOrNull(text: string): Ignore | null {
+  const lines = patternLines(text);
+  return lines.length === 0 ? null : ignore().add(lines);
 }
 
 /** Loads the root `.dvcignore` of `repoRoot` and returns a matcher that reads nested ones on demand. */
@@ -39,36 +48,68 @@ export async function loadDvcIgnore(repoRoot: string): Promise<IgnoreMatcher> {
   return new DvcIgnoreMatcher(repoRoot, rootText);
 }
 
+/** Pattern sets that apply inside one directory: each with the depth of the directory that holds it. */
+type Chain = readonly { readonly ig: Ignore; readonly depth: number }[];
+
 class DvcIgnoreMatcher implements IgnoreMatcher {
   private readonly root: string;
-  private readonly defaults = ignore().add(DEFAULT_DVCIGNORE_PATTERNS);
   private readonly perDir = new Map<string, Ignore | null>();
   private readonly subRepo = new Map<string, boolean>();
+  // Per directory (repo-relative): whether it is ignored, and the patterns of it and its ancestors. A walk
+  // asks about every file, so each directory's answer is computed once; a file then costs one name check
+  // plus its directory's patterns (none at all in the common case of a .dvcignore with only comments).
+  private readonly dirIgnored = new Map<string, boolean>();
+  private readonly chains = new Map<string, Chain>();
 
   constructor(root: string, rootText: string | null) {
     this.root = root;
-    this.perDir.set('', rootText === null ? null : dvcIgnorePatterns(rootText));
+    this.perDir.set('', rootText === null ? null : patternsOrNull(rootText));
   }
 
   ignores(relPosixPath: string, isDir: boolean): boolean {
     const parts = relPosixPath.split('/').filter((p) => p !== '' && p !== '.');
-    for (let depth = 1; depth <= parts.length; depth++) {
-      const target = parts.slice(0, depth).join('/');
-      const asDir = depth < parts.length || isDir;
-      if (asDir && this.isSubRepo(target)) return true;
-      let ignored = testOne(this.defaults, asDir ? `${target}/` : target);
-      for (let i = 0; i < depth; i++) {
-        const dir = parts.slice(0, i).join('/');
-        const ig = this.patternsOf(dir);
-        if (!ig) continue;
-        const rel = parts.slice(i, depth).join('/');
-        const res = ig.test(asDir ? `${rel}/` : rel);
-        if (res.ignored) ignored = true;
-        else if (res.unignored) ignored = false;
-      }
-      if (ignored) return true;
+    if (parts.length === 0) return false;
+    // A path is ignored when any of its ancestors is (gitignore cannot re-include below an ignored folder).
+    if (parts.length > 1 && this.isDirIgnored(parts, parts.length - 1)) return true;
+    return this.ignoredAt(parts, parts.length, isDir);
+  }
+
+  /** Whether the directory `parts[0..depth)` or one of its ancestors is ignored (memoised). */
+  private isDirIgnored(parts: readonly string[], depth: number): boolean {
+    const key = parts.slice(0, depth).join('/');
+    const cached = this.dirIgnored.get(key);
+    if (cached !== undefined) return cached;
+    const yes = (depth > 1 && this.isDirIgnored(parts, depth - 1)) || this.ignoredAt(parts, depth, true);
+    this.dirIgnored.set(key, yes);
+    return yes;
+  }
+
+  /** The rules for the path `parts[0..depth)` itself (its ancestors are checked by the callers). */
+  private ignoredAt(parts: readonly string[], depth: number, asDir: boolean): boolean {
+    const target = parts.slice(0, depth).join('/');
+    if (asDir && this.isSubRepo(target)) return true;
+    // DEFAULT_DVCIGNORE_PATTERNS, tested on the last name only (ancestors were tested at their own depth).
+    const name = parts[depth - 1] as string;
+    let ignored = name === '.git' || (asDir && (name === '.hg' || name === '.dvc'));
+    for (const { ig, depth: at } of this.chainOf(parts, depth - 1)) {
+      const rel = parts.slice(at, depth).join('/');
+      const res = ig.test(asDir ? `${rel}/` : rel);
+      if (res.ignored) ignored = true;
+      else if (res.unignored) ignored = false;
     }
-    return false;
+    return ignored;
+  }
+
+  /** The `.dvcignore` pattern sets of the directory `parts[0..depth)` and its ancestors, outermost first. */
+  private chainOf(parts: readonly string[], depth: number): Chain {
+    const key = parts.slice(0, depth).join('/');
+    const cached = this.chains.get(key);
+    if (cached !== undefined) return cached;
+    const outer = depth > 0 ? this.chainOf(parts, depth - 1) : [];
+    const own = this.patternsOf(key);
+    const chain = own ? [...outer, { ig: own, depth }] : outer;
+    this.chains.set(key, chain);
+    return chain;
   }
 
   private patternsOf(dir: string): Ignore | null {
@@ -77,7 +118,7 @@ class DvcIgnoreMatcher implements IgnoreMatcher {
     const file = path.join(this.root, ...dir.split('/'), '.dvcignore');
     let ig: Ignore | null = null;
     try {
-      ig = dvcIgnorePatterns(readFileSync(file, 'utf8'));
+      ig = patternsOrNull(readFileSync(file, 'utf8'));
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code !== 'ENOENT' && code !== 'ENOTDIR') throw fromFsError(err, file, 'read');
@@ -100,6 +141,3 @@ class DvcIgnoreMatcher implements IgnoreMatcher {
   }
 }
 
-function testOne(ig: Ignore, p: string): boolean {
-  return ig.test(p).ignored;
-}

@@ -14,10 +14,10 @@
  *        { type: 'error', id, file, code, message, action? }   first failing file; the rest of the task is dropped
  *
  * `store` (md5 only) is an object directory (`<cache>/files/md5`): each file's bytes are also written, in
- * the same read pass, to a sealed 0444 temp file on that filesystem (`stored[i]` = its path) unless an
+ * the same read pass, to a sealed 0444 temp file in an object folder (`stored[i]` = its path) unless an
  * object of that name already exists: `null` when it exists read-only (trusted, nothing written), `0`
  * when it exists with another mode (the caller checks it). A small file is written from the buffer it
- * was hashed from; a large one is streamed to a temp file in `store` while it is hashed. Nothing is
+ * was hashed from; a large one is streamed to a temp file in `store/00` while it is hashed. Nothing is
  * published here: the caller names the objects after one flush to disk (cache/object-batch.ts).
  *
  * Reads are synchronous: inside a worker that blocks nobody, and for many small files it is about three times
@@ -106,6 +106,12 @@ function objectState(dest) {
   return st.isFile() && (st.mode & 0o777) === 0o444 ? 'trusted' : 'other';
 }
 
+function ensureDir(dir) {
+  if (madeDirs.has(dir)) return;
+  fs.mkdirSync(dir, { recursive: true });
+  madeDirs.add(dir);
+}
+
 function openTemp(file) {
   return fs.openSync(file, 'wx', 0o444);
 }
@@ -130,14 +136,19 @@ function storeObject(store, md5, size, out, outPath) {
   }
   if (out !== null) {
     sealTemp(out);
+    ensureDir(dir); // the object's folder, for the caller's publish step
     return outPath;
   }
-  if (!madeDirs.has(dir)) {
-    fs.mkdirSync(dir, { recursive: true });
-    madeDirs.add(dir);
-  }
   const tmp = path.join(dir, tempName());
-  const fd = openTemp(tmp);
+  let fd;
+  try {
+    ensureDir(dir);
+    fd = openTemp(tmp);
+  } catch (err) {
+    err.lockstepAction = 'write the cache object';
+    err.lockstepFile = tmp;
+    throw err;
+  }
   try {
     writeAll(fd, BUF, size);
     sealTemp(fd);
@@ -167,7 +178,12 @@ function hashOne(id, file, dos2unix, store, stored) {
         // More than one buffer: stream the bytes to a temp file in the object directory as they are hashed.
         try {
           if (out === null) {
-            outPath = path.join(store, tempName());
+            // The object's name is known only at the end, so the temp file goes to a fixed object folder
+            // ('00'): same filesystem for the final link, and every reader of the store already skips
+            // temp names inside object folders (a file directly in the layout folder would not be).
+            const stage = path.join(store, '00');
+            outPath = path.join(stage, tempName());
+            ensureDir(stage);
             out = openTemp(outPath);
           }
           writeAll(out, BUF, filled);

@@ -4,13 +4,12 @@ import type { ParsedCommit } from './git-objects/parse-objects.ts';
 import type { HistoryGit } from './history-git.ts';
 import { diffStates } from './state-diff.ts';
 import { filesetRecord, type CommitRow, type FilesetRecord } from './timeline-store.ts';
-import { diffTreesSync } from './tree-diff.ts';
+import type { TreeChange } from './tree-diff.ts';
 import { CHANGED_FILES_LIMIT } from './types.ts';
 
-/** The first parent's analysed state, with its DVC-root tree oid and fileset hash. */
+/** The first parent's analysed state and fileset hash. */
 export interface ParentInfo {
   readonly state: DataState;
-  readonly tree: string | null;
   /** The parent's fileset hash ('' for the empty state). */
   readonly fileset: string;
 }
@@ -18,17 +17,17 @@ export interface ParentInfo {
 /**
  * Synchronous (git reads are positioned pack reads); may throw NeedsAsyncRead, so callers run it
  * through `objects.withSync`, which is safe because it has no side effects.
- * Analyses one commit against its first parent: the tree diff (code side), the new data state, and the
- * differences in outputs, params, metrics and environment. Returns the row to store and the state its
- * children start from.
+ * Analyses one commit against its first parent, given the files that differ between their trees
+ * (`changed`, from the commit differ): the new data state, and the differences in outputs, params,
+ * metrics and environment. Returns the row to store and the state its children start from.
  */
 export function analyseCommit(
   git: HistoryGit,
   c: { oid: string; commit: ParsedCommit; tree: string | null; seq: number; firstParentSeq: number | null },
   parent: ParentInfo,
   parser: BlobParser,
+  changed: readonly TreeChange[],
 ): { row: CommitRow; state: DataState; newFileset: FilesetRecord | null } {
-  const changed = diffTreesSync(git.objects, parent.tree, c.tree);
   const lookup = (relPath: string): string | null => {
     if (!c.tree) return null;
     const hit = git.objects.pathOidSync(c.tree, relPath);

@@ -5,6 +5,7 @@ import type { RunOptions } from '../jobs/progress.ts';
 import { throttleProgress } from '../jobs/progress.ts';
 import { analyseCommit, type ParentInfo } from './analyse-commit.ts';
 import { BlobParser, EMPTY_STATE, stateFromFiles } from './data-state.ts';
+import { openDiffSource, type DiffMode } from './diff-source.ts';
 import type { ParsedCommit } from './git-objects/parse-objects.ts';
 import { openHistoryGit, type HistoryGit, type HistoryRepoRef } from './history-git.ts';
 import { peelToCommit, readRefSnapshot, type RefSnapshot } from './ref-snapshot.ts';
@@ -23,13 +24,19 @@ export interface TimelineUpdate {
 /** Rows written per transaction: a killed update keeps what it finished and resumes from there. */
 const CHUNK = 1000;
 
+/** Options of `updateTimeline`. */
+export interface TimelineUpdateOptions extends RunOptions {
+  /** Where tree diffs run (default 'auto': a worker thread for large walks). Results are identical. */
+  readonly diffMode?: DiffMode;
+}
+
 /**
  * Brings the timeline cache up to date with the repository's branches, tags and HEAD. Reads the ref
  * files first and returns at once when nothing moved. Otherwise walks only the commits not cached yet
  * (each once, parents before children), diffs each against its first parent's tree, analyses the
  * watched files that changed, and stores the rows in chunks. Cached commits are never recomputed.
  */
-export async function updateTimeline(repo: HistoryRepoRef & { readonly index: IndexDb }, opts: RunOptions = {}): Promise<TimelineUpdate> {
+export async function updateTimeline(repo: HistoryRepoRef & { readonly index: IndexDb }, opts: TimelineUpdateOptions = {}): Promise<TimelineUpdate> {
   const db = repo.index.db;
   ensureAnalysisVersion(db);
   const git = openHistoryGit(repo);
@@ -40,7 +47,7 @@ export async function updateTimeline(repo: HistoryRepoRef & { readonly index: In
     const peeled = await peelRefs(db, git, snap);
     const tips = new Set<string>(Object.values(peeled));
     if (snap.head) tips.add(snap.head);
-    const added = await analyseNewCommits(db, git, tips, opts);
+    const added = await analyseNewCommits(db, repo, git, tips, opts);
     updateReachable(db, tips);
     setMeta(db, 'refs_peeled', JSON.stringify({ refs: peeled, head: snap.head, headBranch: snap.headBranch }));
     setMeta(db, 'refs_key', snap.key);
@@ -75,7 +82,7 @@ interface NewCommit {
   readonly commit: ParsedCommit;
 }
 
-async function analyseNewCommits(db: Database, git: HistoryGit, tips: Set<string>, opts: RunOptions): Promise<number> {
+async function analyseNewCommits(db: Database, repo: HistoryRepoRef, git: HistoryGit, tips: Set<string>, opts: TimelineUpdateOptions): Promise<number> {
   const progress = throttleProgress(opts.onProgress);
   const known = knownOids(db);
   const found = new Map<string, NewCommit>();
@@ -99,6 +106,10 @@ async function analyseNewCommits(db: Database, git: HistoryGit, tips: Set<string
     const fp = c.commit.parents[0];
     if (fp) waiting.set(fp, (waiting.get(fp) ?? 0) + 1);
   }
+  const jobs = order.map((node) => {
+    const { commit } = found.get(node.oid) as NewCommit;
+    return { oid: node.oid, rootTree: commit.tree, firstParent: commit.parents[0] ?? null };
+  });
   const parser = new BlobParser((oid) => git.objects.blobSync(oid));
   const states = new Map<string, ParentInfo>();
   let seq = maxSeq(db) + 1;
@@ -106,34 +117,39 @@ async function analyseNewCommits(db: Database, git: HistoryGit, tips: Set<string
   let rows: CommitRow[] = [];
   let filesets: FilesetRecord[] = [];
   let done = 0;
-  for (const node of order) {
-    const { commit } = found.get(node.oid) as NewCommit;
-    const fp = commit.parents[0];
-    const parent = fp ? (states.get(fp) ?? (await resumeState(db, git, fp, parser))) : { state: EMPTY_STATE, tree: null, fileset: '' };
-    const tree = await git.dvcTree(commit.tree);
-    const firstParentSeq = fp ? (seqs.get(fp) ?? seqOf(db, fp) ?? null) : null;
-    seqs.set(node.oid, seq);
-    const info = { oid: node.oid, commit, tree, seq: seq++, firstParentSeq };
-    const result = await git.objects.withSync(() => analyseCommit(git, info, parent, parser));
-    rows.push(result.row);
-    if (result.newFileset) filesets.push(result.newFileset);
-    states.set(node.oid, { state: result.state, tree, fileset: result.row.fileset });
-    if (fp) {
-      const left = (waiting.get(fp) ?? 1) - 1;
-      waiting.set(fp, left);
-      if (left === 0) states.delete(fp);
+  const diffs = openDiffSource(repo, git, jobs, opts.diffMode);
+  try {
+    for await (const d of diffs) {
+      const node = order[done] as (typeof order)[number];
+      const { commit } = found.get(node.oid) as NewCommit;
+      const fp = commit.parents[0];
+      const parent = fp ? (states.get(fp) ?? (await resumeState(db, git, fp, parser))) : { state: EMPTY_STATE, fileset: '' };
+      const firstParentSeq = fp ? (seqs.get(fp) ?? seqOf(db, fp) ?? null) : null;
+      seqs.set(node.oid, seq);
+      const info = { oid: node.oid, commit, tree: d.tree, seq: seq++, firstParentSeq };
+      const result = await git.objects.withSync(() => analyseCommit(git, info, parent, parser, d.changes));
+      rows.push(result.row);
+      if (result.newFileset) filesets.push(result.newFileset);
+      states.set(node.oid, { state: result.state, fileset: result.row.fileset });
+      if (fp) {
+        const left = (waiting.get(fp) ?? 1) - 1;
+        waiting.set(fp, left);
+        if (left === 0) states.delete(fp);
+      }
+      if (!waiting.get(node.oid)) states.delete(node.oid);
+      done++;
+      if (rows.length >= CHUNK) {
+        insertCommits(db, rows, filesets);
+        rows = [];
+        filesets = [];
+      }
+      if (done % 100 === 0) {
+        throwIfAborted(opts.signal);
+        progress({ phase: 'analyse', loaded: done, total: order.length, unit: 'objects', current: node.oid.slice(0, 8) });
+      }
     }
-    if (!waiting.get(node.oid)) states.delete(node.oid);
-    done++;
-    if (rows.length >= CHUNK) {
-      insertCommits(db, rows, filesets);
-      rows = [];
-      filesets = [];
-    }
-    if (done % 100 === 0) {
-      throwIfAborted(opts.signal);
-      progress({ phase: 'analyse', loaded: done, total: order.length, unit: 'objects', current: node.oid.slice(0, 8) });
-    }
+  } finally {
+    await diffs.close();
   }
   insertCommits(db, rows, filesets);
   progress({ phase: 'analyse', loaded: order.length, total: order.length, unit: 'objects' });
@@ -145,6 +161,5 @@ async function resumeState(db: Database, git: HistoryGit, oid: string, parser: B
   const fileset = filesetOf(db, oid) ?? '';
   const files = fileset ? loadFileset(db, fileset) : new Map();
   const state = await git.objects.withSync(() => stateFromFiles(files, parser));
-  const commit = await git.objects.commit(oid);
-  return { state, tree: await git.dvcTree(commit.tree), fileset };
+  return { state, fileset };
 }

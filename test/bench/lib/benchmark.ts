@@ -21,10 +21,13 @@ export interface BenchContext {
   trials(defaultCount: number): number;
   /**
    * Whether to start trial `i` (0-based) of a repeat loop: always for the first; for later ones only
-   * while the benchmark's time budget leaves room for one more trial of the average length so far.
-   * Keeps a full run near its 25-minute budget on a slower machine. Skipped trials are noted.
+   * while the benchmark's time budget leaves room for one more trial of the average length so far (a
+   * loop may always use half the budget, however long the set-up took). Keeps a full run near its
+   * 25-minute budget on a slower machine; `--trials` disables the check. Skipped trials are noted.
    */
   more(i: number, planned: number): boolean;
+  /** Seconds left in the benchmark's time budget (negative when over). */
+  remainingS(): number;
   readonly rec: Recorder;
   /** Progress line on stderr, prefixed with the benchmark id. */
   log(message: string): void;

@@ -58,23 +58,57 @@ export async function scrollThrough(page: Page, selector: string, stepPx: number
   );
 }
 
-/** Memory of Chromium's renderer processes: the largest current and peak resident set, MiB. */
-export async function rendererMemory(browser: Browser): Promise<{ rssMiB: number; peakMiB: number; renderers: number }> {
+/** Renderer memory over a period: the largest renderer's peak private memory and peak resident set, MiB. */
+export interface RendererMemory {
+  /** Private (unshared) memory, the figure Chrome's task manager shows as a tab's memory footprint. */
+  readonly peakPrivateMiB: number;
+  /** Resident set including pages shared with the other Chromium processes (libraries, fonts). */
+  readonly peakRssMiB: number;
+  readonly renderers: number;
+}
+
+/** Pids of Chromium's renderer processes, from the browser's own process list. */
+export async function rendererPids(browser: Browser): Promise<number[]> {
   const session = await browser.newBrowserCDPSession();
   const info = (await session.send('SystemInfo.getProcessInfo')) as { processInfo: { type: string; id: number }[] };
   await session.detach();
-  let rss = 0;
-  let peak = 0;
-  let renderers = 0;
-  for (const p of info.processInfo) {
-    if (p.type !== 'renderer') continue;
-    renderers++;
-    // The page under test is by far the largest renderer; spare and utility renderers are a few MiB.
-    const status = readProcStatus(p.id);
-    rss = Math.max(rss, status.VmRSS ?? 0);
-    peak = Math.max(peak, status.VmHWM ?? 0);
+  return info.processInfo.filter((p) => p.type === 'renderer').map((p) => p.id);
+}
+
+/**
+ * Samples the renderers' memory every 100 ms until `stop()`. The page under test is by far the largest
+ * renderer (spare and utility renderers hold a few MiB), so the maxima are the page's.
+ */
+export function sampleRendererMemory(pids: readonly number[]): { stop(): RendererMemory } {
+  let peakPrivate = 0;
+  let peakRss = 0;
+  const sample = () => {
+    for (const pid of pids) {
+      const st = readProcStatus(pid);
+      peakRss = Math.max(peakRss, st.VmHWM ?? 0, st.VmRSS ?? 0);
+      peakPrivate = Math.max(peakPrivate, privateKiB(pid));
+    }
+  };
+  sample();
+  const timer = setInterval(sample, 100);
+  return {
+    stop() {
+      clearInterval(timer);
+      sample();
+      return { peakPrivateMiB: peakPrivate / 1024, peakRssMiB: peakRss / 1024, renderers: pids.length };
+    },
+  };
+}
+
+function privateKiB(pid: number): number {
+  try {
+    const text = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+    let kib = 0;
+    for (const m of text.matchAll(/^Private_(?:Clean|Dirty):\s+(\d+) kB$/gm)) kib += Number(m[1]);
+    return kib;
+  } catch {
+    return 0;
   }
-  return { rssMiB: rss / 1024, peakMiB: peak / 1024, renderers };
 }
 
 function readProcStatus(pid: number): Record<string, number> {

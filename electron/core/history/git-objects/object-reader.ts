@@ -1,9 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { inflateSync } from 'node:zlib';
-import git from 'isomorphic-git';
 import { LockstepError } from '../../errors/index.ts';
-import { gitCache, gitFs } from '../../git/git-fs.ts';
 import { PackFile, type RawObject } from './pack-file.ts';
 
 export type { RawObject } from './pack-file.ts';
@@ -41,6 +39,9 @@ export class GitObjectReader {
     const found = this.readSyncOrNull(oid);
     if (found) return found;
     try {
+      // Loaded on first use only: ordinary repositories never get here, and isomorphic-git is the
+      // largest module on the history path (it would slow every CLI start and the diff worker's).
+      const [{ default: git }, { gitCache, gitFs }] = await Promise.all([import('isomorphic-git'), import('../../git/git-fs.ts')]);
       const obj = await git.readObject({ fs: gitFs, dir: this.root, gitdir: this.gitDir, oid, format: 'content', cache: gitCache });
       if (obj.format !== 'content' || !(obj.object instanceof Uint8Array)) throw new Error('unexpected object format');
       return { type: obj.type, data: Buffer.from(obj.object) };

@@ -38,17 +38,29 @@ export class PackIndex {
     this.packEnd = packSize - 20; // the pack ends with a 20-byte checksum
   }
 
+  /** Scratch space for the binary form of the oid being looked up (lookups are synchronous). */
+  private readonly key = Buffer.alloc(20);
+
   /** The pack offset of `oid` (40 hex chars), or -1 when this pack does not hold it. */
   find(oid: string): number {
-    const key = Buffer.from(oid, 'hex');
+    const key = this.key;
+    if (key.write(oid, 'hex') !== 20) return -1;
+    const names = this.names;
     const first = key[0] ?? 0;
     let lo = first === 0 ? 0 : (this.fanout[first - 1] ?? 0);
     let hi = (this.fanout[first] ?? 0) - 1;
+    // A byte loop rather than Buffer.compare: the native call's argument checks cost more than the
+    // few bytes a mismatch needs (the first byte is equal inside a fanout bucket, the second rarely is).
     while (lo <= hi) {
       const mid = (lo + hi) >>> 1;
-      const cmp = this.names.compare(key, 0, 20, mid * 20, mid * 20 + 20);
+      const at = mid * 20;
+      let cmp = 0;
+      for (let k = 1; k < 20; k++) {
+        cmp = (key[k] ?? 0) - (names[at + k] ?? 0);
+        if (cmp !== 0) break;
+      }
       if (cmp === 0) return this.offsets[mid] ?? -1;
-      if (cmp > 0) hi = mid - 1;
+      if (cmp < 0) hi = mid - 1;
       else lo = mid + 1;
     }
     return -1;
