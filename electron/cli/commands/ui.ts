@@ -1,6 +1,5 @@
 import path from 'node:path';
 import { LockstepError } from '../../core/errors/index.ts';
-import { startUi } from '../../server/start-ui.ts';
 import type { CliCommand } from '../command.ts';
 
 /** `lockstep ui`: the app in a browser, for headless machines reached through an SSH tunnel. */
@@ -20,6 +19,8 @@ export const command: CliCommand = {
     const port = values.port === undefined ? 0 : Number(values.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new LockstepError('USAGE', `--port must be a number from 0 to 65535, not ${String(values.port)}.`);
     const repo = typeof values.repo === 'string' ? path.resolve(ctx.cwd, values.repo) : ctx.cwd;
+    // Loaded here, not at the top: the server pulls in the whole service, which every other command would pay for.
+    const { startUi } = await import('../../server/start-ui.ts');
     const ui = await startUi({ repo, port });
     // A server runs until stopped, so the URL is printed now rather than as the command's result.
     process.stdout.write(ctx.json ? `${JSON.stringify({ url: ui.server.url, port: ui.server.port })}\n` : `Lockstep is running at\n\n  ${ui.server.url}\n\nKeep this URL private: it grants access to this machine's repositories. Ctrl-C to stop.\n`);
