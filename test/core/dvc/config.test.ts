@@ -2,20 +2,10 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LockstepError } from '../../../electron/core/errors/index.ts';
+import { thrown } from '../../helpers/thrown.ts';
 import { loadRepoConfig, parseConfig, sectionOf, serializeConfig, toConfigPath, updateConfigFile } from '../../../electron/core/dvc/config.ts';
 import { makeTempDir } from '../../helpers/tmp.ts';
 import { fixture } from './fixtures.ts';
-
-function thrown(fn: () => unknown): LockstepError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof LockstepError) return err;
-    throw err;
-  }
-  throw new Error('expected a LockstepError');
-}
 
 describe('parseConfig / serializeConfig', () => {
   it('writes the §5.2 example byte for byte', () => {

@@ -1,21 +1,11 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { LockstepError } from '../../../electron/core/errors/index.ts';
+import { thrown } from '../../helpers/thrown.ts';
 import { dvcFileToDict, parseDvcFile, serializeDvcFile, updateDvcFileText } from '../../../electron/core/dvc/dvcfile.ts';
 import { stageMd5 } from '../../../electron/core/dvc/stage-md5.ts';
 import { resolveOutputPath } from '../../../electron/core/dvc/safe-path.ts';
 import { fixture, fixtureDir, sharedFixtureDir } from './fixtures.ts';
-
-function thrown(fn: () => unknown): LockstepError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof LockstepError) return err;
-    throw err;
-  }
-  throw new Error('expected a LockstepError');
-}
 
 describe('fixture copies', () => {
   it('are identical to the shared originals when those are present', () => {

@@ -1,21 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { LockstepError } from '../../../electron/core/errors/index.ts';
+import { thrown } from '../../helpers/thrown.ts';
 import { parseDvcYaml, parseLockfile, serializeLockfile } from '../../../electron/core/dvc/lockfile.ts';
 import { getParam, loadParamsFile } from '../../../electron/core/dvc/params.ts';
 import { roundTripYaml } from '../../../electron/core/dvc/yaml-roundtrip.ts';
 import { lockStageToYaml } from '../../../electron/core/dvc/lockfile.ts';
 import { YamlFloat } from '../../../electron/core/dvc/yaml-scalars.ts';
 import { fixture } from './fixtures.ts';
-
-function thrown(fn: () => unknown): LockstepError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof LockstepError) return err;
-    throw err;
-  }
-  throw new Error('expected a LockstepError');
-}
 
 describe('dvc.lock', () => {
   it('parses the DVC 3 excerpt and re-serialises it byte for byte', () => {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { LockstepError } from '../../../electron/core/errors/index.ts';
+import { thrown } from '../../helpers/thrown.ts';
 import { manifestOid, parseManifest, serializeManifest } from '../../../electron/core/dvc/manifest.ts';
 import type { ManifestEntry } from '../../../electron/core/dvc/manifest.ts';
 import { compareCodePoints, pyFloatRepr, pyJsonDumps } from '../../../electron/core/dvc/py-json.ts';
@@ -9,16 +9,6 @@ import { stageMd5 } from '../../../electron/core/dvc/stage-md5.ts';
 const md5 = (s: string): string => createHash('md5').update(s, 'utf8').digest('hex');
 const tree = (files: Record<string, string>): ManifestEntry[] => Object.entries(files).map(([relpath, content]) => ({ relpath, md5: md5(content), size: Buffer.byteLength(content) }));
 const oidOf = (files: Record<string, string>): string => manifestOid(serializeManifest(tree(files)));
-
-function thrown(fn: () => unknown): LockstepError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof LockstepError) return err;
-    throw err;
-  }
-  throw new Error('expected a LockstepError');
-}
 
 describe('file hashes of §3.4', () => {
   it('match the upstream vectors', () => {

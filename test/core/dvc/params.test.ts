@@ -1,18 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { LockstepError } from '../../../electron/core/errors/index.ts';
+import { thrown } from '../../helpers/thrown.ts';
 import { flattenParams, getParam, loadParamsFile } from '../../../electron/core/dvc/params.ts';
 import { YamlTimestamp } from '../../../electron/core/dvc/yaml-scalars.ts';
 import { fixture } from './fixtures.ts';
-
-function thrown(fn: () => unknown): LockstepError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof LockstepError) return err;
-    throw err;
-  }
-  throw new Error('expected a LockstepError');
-}
 
 describe('loadParamsFile', () => {
   it('reads params.yaml from the example project', () => {
