@@ -3,7 +3,9 @@ import { createApiClient, type ApiClient } from './api/client.ts';
 import { createWsBridge } from './api/ws-bridge.ts';
 import { createUploader } from './api/upload.ts';
 import { createWebNotifier } from './api/notify.ts';
-import { DESKTOP_BRIDGE_KEY, type DesktopBridge } from '../shared/contract.ts';
+// The key alone, not contract.ts: that module builds the request schemas (zod) at load time.
+import { DESKTOP_BRIDGE_KEY } from '../shared/bridge-key.ts';
+import type { DesktopBridge } from '../shared/contract.ts';
 import { createAppStore } from './store/index.ts';
 import { StoreProvider } from './store/react.ts';
 import { App } from './App.tsx';

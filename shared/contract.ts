@@ -110,4 +110,4 @@ export interface DesktopBridge<F = unknown> extends Bridge {
 }
 
 /** Name of the preload's object on `window` in Electron. */
-export const DESKTOP_BRIDGE_KEY = 'lockstep';
+export { DESKTOP_BRIDGE_KEY } from './bridge-key.ts';

@@ -21,6 +21,8 @@ export interface OpenRepo {
  */
 export class RepoRegistry {
   private readonly open = new Map<string, OpenRepo>();
+  /** Folder a caller opened -> id of the repository it resolved to, so reopening skips the engine. */
+  private readonly byDir = new Map<string, string>();
   private readonly onChange: (repoId: string, reason: ChangeReason) => void;
   private readonly watch: boolean;
 
@@ -34,6 +36,13 @@ export class RepoRegistry {
     const abs = path.resolve(dir);
     const st = await stat(abs).catch(() => null);
     if (!st?.isDirectory()) throw new LockstepError('NOT_A_GIT_REPO', `${abs} is not a folder. Pick the folder of a git repository.`, { dir: abs });
+    // Every new window (or browser tab, or reload) opens its repository again. When it is already open
+    // with an engine repo, opening a second SQLite handle only to close it again would delay the first
+    // timeline page by tens of ms. A folder still waiting for init goes the long way: it may be
+    // initialised by now.
+    const knownId = this.byDir.get(abs);
+    const known = knownId === undefined ? undefined : this.open.get(knownId);
+    if (known?.repo) return known;
     const gitRoot = await findGitRoot(abs);
     let repo: Repo | null = null;
     try {
@@ -43,6 +52,7 @@ export class RepoRegistry {
     }
     const root = repo?.root ?? gitRoot;
     const id = repoIdFor(root);
+    this.byDir.set(abs, id);
     const existing = this.open.get(id);
     if (existing) {
       if (repo && existing.repo) repo.close();
@@ -88,6 +98,7 @@ export class RepoRegistry {
     e.watcher?.close();
     e.repo?.close();
     this.open.delete(id);
+    for (const [dir, known] of this.byDir) if (known === id) this.byDir.delete(dir);
   }
 
   closeAll(): void {

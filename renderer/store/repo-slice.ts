@@ -25,9 +25,17 @@ export const createRepoSlice: Slice<RepoSlice> = (api) => (set, get) => ({
   opening: false,
   async boot() {
     try {
-      const [info, recent] = await Promise.all([api.call('app:info', {}), api.call('repo:recent', {})]);
-      set({ info, recent });
-      if (info.initialRepo) await get().openRepo(info.initialRepo);
+      // The start-up repository must not wait for the recents list: it is only shown on the start screen.
+      const recent = api.call('repo:recent', {}).then(
+        // Once a repository is open, openRepo's own (newer) list wins over this one.
+        (r) => {
+          if (!get().repo) set({ recent: r });
+        },
+        (err: unknown) => get().reportError('Reading recent repositories', err),
+      );
+      const info = await api.call('app:info', {});
+      set({ info });
+      await Promise.all([info.initialRepo ? get().openRepo(info.initialRepo) : null, recent]);
     } catch (err) {
       get().reportError('Starting Lockstep', err);
     }
@@ -38,10 +46,12 @@ export const createRepoSlice: Slice<RepoSlice> = (api) => (set, get) => ({
       const repo = await api.call('repo:open', { path });
       get().resetRepoViews();
       set({ repo, status: null });
-      set({ recent: await api.call('repo:recent', {}) });
-      if (!repo.needsInit) {
-        await Promise.all([get().refreshStatus(), get().reloadTimeline()]);
-      }
+      // One round trip for all three: the timeline first, since it is what the window shows first.
+      await Promise.all([
+        repo.needsInit ? null : get().reloadTimeline(),
+        repo.needsInit ? null : get().refreshStatus(),
+        api.call('repo:recent', {}).then((recent) => set({ recent })),
+      ]);
     } catch (err) {
       get().reportError(`Opening ${path}`, err);
     } finally {

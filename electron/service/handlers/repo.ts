@@ -35,8 +35,8 @@ export function repoHandlers(ctx: ServiceContext): Pick<Handlers, RepoChannels> 
     'dialog:openFolder': async () => ({ path: ctx.pickFolder ? await ctx.pickFolder() : null }),
     'repo:open': async ({ path: dir }) => {
       const e = await ctx.repos.openAt(dir);
-      await ctx.recent.touch(e.repo?.root ?? e.gitRoot);
-      return summarise(e);
+      const [summary] = await Promise.all([summarise(e), ctx.recent.touch(e.repo?.root ?? e.gitRoot)]);
+      return summary;
     },
     'repo:init': async ({ path: dir }) => {
       const e = await ctx.repos.openAt(dir);

@@ -1,13 +1,21 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { useApp } from '../../store/react.ts';
-import { TimelineRow } from './TimelineRow.tsx';
+import { ROW_HEIGHT, TimelineRow } from './TimelineRow.tsx';
 
-const ROW_ESTIMATE = 72;
+/**
+ * Rows rendered beyond each edge of the viewport. A few are enough: rows render in the same frame as the
+ * scroll event, and every extra row is style, layout and paint work on every frame of a fast fling.
+ */
+const OVERSCAN = 4;
+const rowSize = () => ROW_HEIGHT;
 
 /**
  * The commit timeline: a virtual list (only visible rows exist in the DOM), loading pages from the
  * service as they scroll into view. Arrow keys / j k move the selection, Home/End jump.
+ *
+ * Every row has the same height, so the list never measures the DOM: positions are index × height, and
+ * scrolling through 10,000 commits costs the same per frame at the end as at the start.
  */
 export function Timeline() {
   const total = useApp((s) => s.total);
@@ -22,8 +30,8 @@ export function Timeline() {
   const virtualizer = useVirtualizer({
     count: total,
     getScrollElement: () => parentRef.current,
-    estimateSize: () => ROW_ESTIMATE,
-    overscan: 8,
+    estimateSize: rowSize,
+    overscan: OVERSCAN,
     // jsdom has no layout; start with a plausible viewport so the first rows render everywhere.
     initialRect: { width: 800, height: 720 },
   });
@@ -35,13 +43,15 @@ export function Timeline() {
     if (total > 0) void ensureRows(first, last + 1);
   }, [first, last, total, ensureRows]);
 
-  const selectedIndex = selectedOid ? rows.findIndex((r) => r?.oid === selectedOid) : -1;
+  // Rows change only when a page arrives, not on every scrolled frame: search them once per change.
+  const selectedIndex = useMemo(() => (selectedOid ? rows.findIndex((r) => r?.oid === selectedOid) : -1), [rows, selectedOid]);
   useEffect(() => {
     if (selectedIndex >= 0) virtualizer.scrollToIndex(selectedIndex, { align: 'auto' });
   }, [selectedIndex, virtualizer]);
 
   function onKey(e: KeyboardEvent) {
-    const page = Math.max(1, items.length - 2);
+    // A page is the rows that fit the viewport, less one so the last row stays in sight.
+    const page = Math.max(1, Math.floor((parentRef.current?.clientHeight ?? 0) / ROW_HEIGHT) - 1);
     const moves: Record<string, number> = { ArrowDown: 1, j: 1, ArrowUp: -1, k: -1, PageDown: page, PageUp: -page, Home: -Infinity, End: Infinity };
     const d = moves[e.key];
     if (d === undefined) return;
@@ -52,11 +62,11 @@ export function Timeline() {
   if (loaded && total === 0) return <p className="empty muted">No commits match.</p>;
   return (
     <div ref={parentRef} className="timeline" tabIndex={0} role="listbox" aria-label="Timeline" onKeyDown={onKey}>
-      <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+      <div className="timeline-body" style={{ height: virtualizer.getTotalSize() }}>
         {items.map((vi) => {
           const c = rows[vi.index];
           return (
-            <div key={vi.key} data-index={vi.index} ref={virtualizer.measureElement} className="trow-slot" style={{ transform: `translateY(${vi.start}px)` }}>
+            <div key={vi.key} className="trow-slot" style={{ height: ROW_HEIGHT, transform: `translateY(${vi.start}px)` }}>
               {c ? <TimelineRow commit={c} selected={c.oid === selectedOid} onSelect={selectCommit} /> : <div className="trow placeholder muted">Loading…</div>}
             </div>
           );

@@ -10,9 +10,21 @@ function fmtValue(v: string | number | boolean | null): string {
   return String(v);
 }
 
+/**
+ * Height of every timeline row in px, border included: three one-line rows of text (message and refs;
+ * author, date and hash; change chips). The virtual list positions rows from it without measuring the
+ * DOM, so the stylesheet keeps each line from wrapping (styles.css, `.trow`).
+ */
+export const ROW_HEIGHT = 80;
+
+/** Data chips shown in a row before a "+N more" chip; the detail pane lists them all. */
+const MAX_DATA_CHIPS = 4;
+
 /** One commit in the timeline: message, author, date, refs, data changes, params and metric deltas. */
 export const TimelineRow = memo(function TimelineRow({ commit, selected, onSelect }: { commit: TimelineCommit; selected: boolean; onSelect: (oid: string) => void }) {
-  const firstLine = commit.message.split('\n')[0] ?? '';
+  const nl = commit.message.indexOf('\n');
+  const firstLine = nl < 0 ? commit.message : commit.message.slice(0, nl);
+  const hiddenData = commit.data.length - MAX_DATA_CHIPS;
   return (
     <div
       className={selected ? 'trow selected' : 'trow'}
@@ -35,7 +47,7 @@ export const TimelineRow = memo(function TimelineRow({ commit, selected, onSelec
       </div>
       {commit.data.length + commit.params.length + commit.metrics.length > 0 ? (
         <div className="trow-chips">
-          {commit.data.map((d) => (
+          {commit.data.slice(0, MAX_DATA_CHIPS).map((d) => (
             <Chip key={d.path} tone="data" title={`${d.change}: ${d.path}`}>
               {d.change === 'added' ? '+ ' : d.change === 'removed' ? '− ' : '~ '}
               {d.path}
@@ -43,6 +55,11 @@ export const TimelineRow = memo(function TimelineRow({ commit, selected, onSelec
               {d.sizeDelta ? ` (${formatDelta(d.sizeDelta)})` : ''}
             </Chip>
           ))}
+          {hiddenData > 0 ? (
+            <Chip tone="data" title={commit.data.slice(MAX_DATA_CHIPS).map((d) => d.path).join('\n')}>
+              +{hiddenData} more
+            </Chip>
+          ) : null}
           {commit.params.slice(0, 3).map((p) => (
             <Chip key={`p:${p.file}:${p.key}`} title={p.file}>
               {p.key}: {fmtValue(p.old)} → {fmtValue(p.new)}
