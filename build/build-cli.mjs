@@ -1,6 +1,7 @@
 // Bundles the `lockstep` CLI into out/cli/ so a run starts in tens of milliseconds instead of a second:
 // Node's type stripping and module resolution of ~300 TypeScript files is most of a cold CLI start.
 //   out/cli/lockstep.mjs        the entry (exports runCli; electron/cli/main.ts and the bin shim call it)
+//   out/cli/history-diff-worker.mjs  the history diff worker (electron/core/history/diff-source.ts starts it)
 //   out/cli/chunk-*.mjs         code behind dynamic imports (operations, isomorphic-git, the AWS SDK), loaded on use
 //   out/cli/inputs.json         the project sources the bundle was built from, so the loader can tell when
 //                               the bundle is stale and fall back to the sources (electron/cli/load-cli.mjs)
@@ -23,7 +24,11 @@ export async function buildCli() {
   rmSync(tmpDir, { recursive: true, force: true });
   mkdirSync(tmpDir, { recursive: true });
   const result = await esbuild.build({
-    entryPoints: { lockstep: path.join(root, 'electron/cli/run-cli.ts') },
+    // Worker scripts are entries of their own: code that starts them looks for `./<name>.mjs` beside its chunk.
+    entryPoints: {
+      lockstep: path.join(root, 'electron/cli/run-cli.ts'),
+      'history-diff-worker': path.join(root, 'electron/core/history/diff-worker.ts'),
+    },
     outdir: tmpDir,
     outExtension: { '.js': '.mjs' },
     // Chunks sit next to the entry: sources resolve `new URL('../../x', import.meta.url)` against the repo

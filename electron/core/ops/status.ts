@@ -4,10 +4,13 @@ import type { RunOptions } from '../jobs/progress.ts';
 import type { Repo } from '../repo/open-repo.ts';
 import type { TrackedOutput } from '../repo/outputs.ts';
 import { collectOutputs } from '../repo/outputs.ts';
+import { stat } from 'node:fs/promises';
+import { isKnownComplete, missingDirObjects } from './cache-complete.ts';
 import { missingObjects } from './cache-presence.ts';
 import { recordedHashes } from './output-record.ts';
 import { selectOutputs } from './targets.ts';
-import { hashWorkspaceOutput } from './workspace-state.ts';
+import type { DirListing } from './workspace-state.ts';
+import { hashWorkspaceOutput, listDir, snapshotOid } from './workspace-state.ts';
 
 /** The `.dir` object of an empty folder (manifest `[]`). */
 const EMPTY_DIR_OID = 'd751713988987e9331980363e24189ce.dir';
@@ -65,21 +68,38 @@ export async function status(repo: Repo, options: StatusOptions = {}): Promise<S
 async function outputStatus(repo: Repo, t: TrackedOutput, ignore: Awaited<ReturnType<typeof loadDvcIgnore>>, run: RunOptions): Promise<OutputStatus> {
   const base = { path: t.relPath, source: { kind: t.source.kind, file: t.source.file, ...(t.source.stage ? { stage: t.source.stage } : {}) } };
   const out = t.output;
+  const md5 = out.md5;
+  let listing: DirListing | undefined;
+  if (md5 !== null && md5.endsWith('.dir') && (await isDir(t.absPath))) {
+    listing = await listDir(t.absPath, { repoRoot: repo.root, ignore, signal: run.signal });
+    // Fast path for an unchanged folder: its stat listing proves the recorded oid and the cache still holds
+    // everything it held when this version was last found complete. Neither manifest nor cache is read.
+    if (snapshotOid(repo.index, listing, out.hashName) === md5) {
+      if (!out.cache) return { ...base, state: 'ok' };
+      if (isKnownComplete(repo.odb, repo.index, md5, out.hashName)) return { ...base, state: 'ok' };
+    }
+  }
   const recorded = await recordedHashes(repo.odb, out);
-  const ws = await hashWorkspaceOutput(t.absPath, { index: repo.index, repoRoot: repo.root, ignore, hashName: out.hashName, recorded, signal: run.signal, onProgress: run.onProgress });
-  if (out.md5 === null) return { ...base, state: ws.kind === 'missing' ? 'missing' : 'uncommitted' };
+  const ws = await hashWorkspaceOutput(t.absPath, { index: repo.index, repoRoot: repo.root, ignore, hashName: out.hashName, recorded, listing, signal: run.signal, onProgress: run.onProgress });
+  if (md5 === null) return { ...base, state: ws.kind === 'missing' ? 'missing' : 'uncommitted' };
   if (ws.kind === 'missing') return { ...base, state: 'missing' };
-  if (ws.oid !== out.md5) {
+  if (ws.oid !== md5) {
     // File-level detail needs the recorded manifest; without it (not in the cache) only the folder is reported.
-    const manifestKnown = recorded.size > 0 || out.md5 === EMPTY_DIR_OID;
-    const changes = ws.kind === 'dir' && out.md5.endsWith('.dir') && manifestKnown ? diffFiles(recorded, ws.files) : undefined;
+    const manifestKnown = recorded.size > 0 || md5 === EMPTY_DIR_OID;
+    const changes = ws.kind === 'dir' && md5.endsWith('.dir') && manifestKnown ? diffFiles(recorded, ws.files) : undefined;
     return { ...base, state: 'modified', ...(changes ? { changes } : {}) };
   }
   if (!out.cache) return { ...base, state: 'ok' };
-  const oids = ws.kind === 'dir' ? [out.md5, ...ws.files.map((f) => f.md5)] : [out.md5];
-  const missing = await missingObjects(repo.odb, oids, out.hashName);
-  if (missing.length > 0) return { ...base, state: 'not-in-cache', missingObjects: missing.length };
+  const missing =
+    ws.kind === 'dir'
+      ? await missingDirObjects(repo.odb, repo.index, md5, out.hashName, () => Promise.resolve(ws.files.map((f) => f.md5)))
+      : (await missingObjects(repo.odb, [md5], out.hashName)).length;
+  if (missing > 0) return { ...base, state: 'not-in-cache', missingObjects: missing };
   return { ...base, state: 'ok' };
+}
+
+async function isDir(absPath: string): Promise<boolean> {
+  return stat(absPath).then((st) => st.isDirectory(), () => false);
 }
 
 /** File-level differences between the recorded manifest and the workspace folder. */

@@ -7,10 +7,13 @@ import { LockstepError, fromFsError } from '../errors/index.ts';
 import type { FileHash, HashName } from '../hash/hash-pool.ts';
 import { hashFiles } from '../hash/hash-pool.ts';
 import type { IndexDb } from '../index/db.ts';
+import { getSnapshot, putSnapshot } from '../index/snapshots.ts';
 import { getHashes, putHashes } from '../index/state.ts';
 import type { RunOptions } from '../jobs/progress.ts';
 import { statEntry } from '../workspace/stat.ts';
+import type { WalkedFile } from '../workspace/walk.ts';
 import { walkDir } from '../workspace/walk.ts';
+import { listingDigest } from './listing-digest.ts';
 import { isTempDebris } from './temp-debris.ts';
 
 /** One workspace file with its hash. For a file output, `relpath` is ''. */
@@ -55,6 +58,8 @@ export interface HashOutputOptions extends RunOptions {
    * every file a second time. The caller publishes the batch before writing any pointer.
    */
   readonly store?: ObjectBatch;
+  /** This folder's listing, already walked by the caller (status walks once for {@link snapshotOid}). */
+  readonly listing?: DirListing;
 }
 
 /**
@@ -85,20 +90,55 @@ export async function hashWorkspaceOutput(absPath: string, opts: HashOutputOptio
   return { kind: 'file', oid: f.md5, size: f.size, isexec: f.isexec, file: f };
 }
 
-async function hashDir(absPath: string, opts: HashOutputOptions): Promise<WorkspaceState> {
+/** A folder's files as walked (temp debris left out), with the digest of that listing. */
+export interface DirListing {
+  readonly absPath: string;
+  readonly files: WalkedFile[];
+  readonly debris: string[];
+  readonly digest: string;
+}
+
+/** Walks the folder at `absPath` as {@link hashWorkspaceOutput} does, without hashing anything. */
+export async function listDir(absPath: string, opts: Pick<HashOutputOptions, 'repoRoot' | 'ignore' | 'signal'>): Promise<DirListing> {
   // Temp files of a killed Lockstep process are not user data: they are left out, and checkout deletes them.
   const all = await walkDir(absPath, { repoRoot: opts.repoRoot, ignore: opts.ignore, signal: opts.signal });
-  const debris = all.filter((w) => isTempDebris(w.absPath)).map((w) => w.absPath);
-  const walked = debris.length > 0 ? all.filter((w) => !debris.includes(w.absPath)) : all;
+  const debris: string[] = [];
+  const files: WalkedFile[] = [];
+  for (const w of all) {
+    if (isTempDebris(w.absPath)) debris.push(w.absPath);
+    else files.push(w);
+  }
+  return { absPath, files, debris, digest: listingDigest(files) };
+}
+
+/**
+ * The `.dir` oid the folder's snapshot proves for `listing`: the same files with the same inode, mtime and
+ * size as when the folder last hashed to that oid from valid hash-state entries. Undefined when there is no
+ * snapshot or anything differs; the caller then hashes with {@link hashWorkspaceOutput}.
+ */
+export function snapshotOid(index: IndexDb, listing: DirListing, hashName: HashName): string | undefined {
+  const snap = getSnapshot(index, listing.absPath, hashName);
+  return snap !== undefined && snap.digest === listing.digest ? snap.dirOid : undefined;
+}
+
+async function hashDir(absPath: string, opts: HashOutputOptions): Promise<WorkspaceState> {
+  const listing = opts.listing?.absPath === absPath ? opts.listing : await listDir(absPath, opts);
+  const { files: walked, debris } = listing;
   opts.onProgress?.({ phase: 'walk', loaded: walked.length, unit: 'files' });
+  let allKnown = true;
   const files = await hashEntries(
     walked.map((w) => ({ relpath: w.relpath, absPath: w.absPath, size: w.size, inode: w.inode, mtimeNs: w.mtimeNs, isexec: false })),
     opts,
+    (misses) => (allKnown = misses === 0),
   );
   const entries: ManifestEntry[] = files.map((f) => ({ relpath: f.relpath, md5: f.md5 }));
   const manifest = serializeManifest(entries);
   const size = files.reduce((s, f) => s + f.size, 0);
-  return { kind: 'dir', oid: manifestOid(manifest), size, nfiles: files.length, files, manifest, debris };
+  const oid = manifestOid(manifest);
+  // Only a folder hashed entirely from stat-validated state entries gets a snapshot: a file read in this pass
+  // may have changed after it was stat'ed, and the snapshot must never vouch for more than the state index does.
+  if (allKnown) putSnapshot(opts.index, { path: absPath, hashName: opts.hashName, digest: listing.digest, dirOid: oid, nfiles: files.length, size });
+  return { kind: 'dir', oid, size, nfiles: files.length, files, manifest, debris };
 }
 
 interface ToHash {
@@ -110,11 +150,12 @@ interface ToHash {
   readonly isexec: boolean;
 }
 
-async function hashEntries(items: readonly ToHash[], opts: HashOutputOptions): Promise<HashedFile[]> {
+async function hashEntries(items: readonly ToHash[], opts: HashOutputOptions, onMisses?: (count: number) => void): Promise<HashedFile[]> {
   const { index, hashName } = opts;
   const keys = items.map((i) => ({ path: i.absPath, inode: i.inode, mtimeNs: i.mtimeNs, size: i.size, hashName }));
   const known = getHashes(index, keys);
   const misses = items.filter((i) => !known.has(i.absPath));
+  onMisses?.(misses.length);
   let fresh = new Map<string, FileHash>();
   if (misses.length > 0) {
     const store = opts.store && hashName === 'md5' ? opts.store.odb.layoutDir(hashName) : undefined;

@@ -3,6 +3,8 @@ import { readdir, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { LockstepError, fromFsError } from '../errors/index.ts';
 import { throwIfAborted } from '../jobs/abort.ts';
+import type { StatBatch } from './stat-pool.ts';
+import { StatPool } from './stat-pool.ts';
 
 /**
  * The part of `dvc/dvcignore.ts`'s IgnoreMatcher the walker needs, declared here so the walker does not depend on
@@ -35,6 +37,13 @@ export interface WalkOptions {
  * loop to a few milliseconds so progress, IPC and cancellation stay responsive.
  */
 const STAT_SLICE = 256;
+/**
+ * Files stat'ed on the walking thread before a stat worker is started: below this a worker's start-up costs
+ * more than it saves; above it the worker stats while this thread lists and filters the next directories.
+ */
+const POOL_AFTER = 4096;
+/** Paths per message to the stat worker: large enough to amortise a message, small enough to overlap. */
+const POOL_BATCH = 1024;
 const DVCIGNORE = '.dvcignore';
 
 function errno(err: unknown): string | undefined {
@@ -73,11 +82,9 @@ export async function walkDir(absDir: string, opts: WalkOptions): Promise<Walked
     throw fromFsError(err, repoRoot, 'resolve the repository root');
   });
   const dirFromRoot = path.relative(repoRoot, absDir).split(path.sep).join('/');
-  const out: WalkedFile[] = [];
-
   // Returns the file to record, or undefined for entries that are skipped.
-  const examine = (isLink: boolean, abs: string, rel: string, repoRel: string): WalkedFile | undefined => {
-    if (ignore.ignores(repoRel, false)) return undefined;
+  // Ignore rules are applied before this (files and symlinks alike), so an ignored entry is never stat'ed.
+  const examine = (isLink: boolean, abs: string, rel: string): WalkedFile | undefined => {
     let st;
     try {
       st = statSync(abs, { bigint: true });
@@ -103,6 +110,53 @@ export async function walkDir(absDir: string, opts: WalkOptions): Promise<Walked
     return { relpath: rel, absPath: abs, size: Number(st.size), inode: st.ino, mtimeNs: st.mtimeNs };
   };
 
+  // The result in walk order: per directory its plain files (readdir order), then its file symlinks, then
+  // its subdirectories. The order is the same with or without the stat worker (snapshots digest it).
+  const parts: (WalkedFile[] | Promise<Settled>)[] = [];
+  let plainSeen = 0;
+  let pool: StatPool | undefined;
+
+  const statHere = async (list: readonly [boolean, string, string][]): Promise<void> => {
+    for (let i = 0; i < list.length; i += STAT_SLICE) {
+      if (i > 0) await new Promise((resolve) => setImmediate(resolve));
+      throwIfAborted(signal);
+      const got: WalkedFile[] = [];
+      for (const [isLink, abs, rel] of list.slice(i, i + STAT_SLICE)) {
+        const f = examine(isLink, abs, rel);
+        if (f) got.push(f);
+      }
+      parts.push(got);
+    }
+  };
+
+  // Plain files (not symlinks, not ignored) of one directory, stat'ed on the worker. A failed stat is redone
+  // here through examine(), so the error (or a file that reappeared) is handled exactly as without a worker.
+  const statOnPool = (p: StatPool, list: readonly [boolean, string, string][]): void => {
+    for (let i = 0; i < list.length; i += POOL_BATCH) {
+      const slice = list.slice(i, i + POOL_BATCH);
+      const settle = (b: StatBatch): WalkedFile[] => {
+        const got: WalkedFile[] = [];
+        for (let j = 0; j < slice.length; j++) {
+          const [isLink, abs, rel] = slice[j] as [boolean, string, string];
+          const ok = b.ok[j];
+          if (ok === 1) got.push({ relpath: rel, absPath: abs, size: b.size[j] as number, inode: b.ino[j] as bigint, mtimeNs: b.mtimeNs[j] as bigint });
+          else if (ok === 0) {
+            const f = examine(isLink, abs, rel);
+            if (f) got.push(f);
+          }
+        }
+        return got;
+      };
+      const redoHere = (): WalkedFile[] => slice.flatMap(([isLink, abs, rel]) => examine(isLink, abs, rel) ?? []);
+      parts.push(
+        p.stat(slice.map((f) => f[1])).then(settle, redoHere).then(
+          (files): Settled => ({ files }),
+          (error: unknown): Settled => ({ error }),
+        ),
+      );
+    }
+  };
+
   const visit = async (dirAbs: string, relPrefix: string): Promise<void> => {
     throwIfAborted(signal);
     let entries: Dirent[];
@@ -112,7 +166,8 @@ export async function walkDir(absDir: string, opts: WalkOptions): Promise<Walked
       throw fromFsError(err, dirAbs, 'list');
     }
     const subdirs: [string, string][] = [];
-    const files: [boolean, string, string, string][] = [];
+    const plain: [boolean, string, string][] = [];
+    const links: [boolean, string, string][] = [];
     for (const e of entries) {
       const abs = path.join(dirAbs, e.name);
       const rel = relPrefix === '' ? e.name : `${relPrefix}/${e.name}`;
@@ -123,21 +178,35 @@ export async function walkDir(absDir: string, opts: WalkOptions): Promise<Walked
       const kind = kindOf(e, abs);
       if (kind === 'dir') {
         if (!ignore.ignores(repoRel, true)) subdirs.push([abs, rel]);
-      } else if (kind !== 'other') {
-        files.push([kind === 'link', abs, rel, repoRel]);
+      } else if (kind !== 'other' && !ignore.ignores(repoRel, false)) {
+        (kind === 'link' ? links : plain).push([kind === 'link', abs, rel]);
       }
     }
-    for (let i = 0; i < files.length; i += STAT_SLICE) {
-      if (i > 0) await new Promise((resolve) => setImmediate(resolve));
-      throwIfAborted(signal);
-      for (const [isLink, abs, rel, repoRel] of files.slice(i, i + STAT_SLICE)) {
-        const f = examine(isLink, abs, rel, repoRel);
-        if (f) out.push(f);
-      }
-    }
+    plainSeen += plain.length;
+    if (pool === undefined && plainSeen > POOL_AFTER) pool = new StatPool();
+    if (pool !== undefined && plain.length > 0) statOnPool(pool, plain);
+    else await statHere(plain);
+    await statHere(links);
     for (const [abs, rel] of subdirs) await visit(abs, rel);
   };
 
-  await visit(absDir, '');
-  return out;
+  try {
+    await visit(absDir, '');
+    const out: WalkedFile[] = [];
+    for (const part of parts) {
+      const files = Array.isArray(part) ? part : await settled(part);
+      for (const f of files) out.push(f);
+    }
+    return out;
+  } finally {
+    pool?.close();
+  }
+}
+
+type Settled = { readonly files: WalkedFile[]; readonly error?: undefined } | { readonly files?: undefined; readonly error: unknown };
+
+async function settled(p: Promise<Settled>): Promise<WalkedFile[]> {
+  const r = await p;
+  if (r.error !== undefined) throw r.error;
+  return r.files as WalkedFile[];
 }
