@@ -21,7 +21,3 @@ export function markComplete(index: IndexDb, cacheRoot: string, hashName: HashNa
     .run(cacheRoot, hashName, dirOid, fingerprint, Date.now());
 }
 
-/** Drops every completeness mark for the cache at `cacheRoot` (e.g. after objects were removed from it). */
-export function clearCompleteMarks(index: IndexDb, cacheRoot: string): void {
-  index.db.prepare('DELETE FROM cache_complete WHERE cache_root = ?').run(cacheRoot);
-}

@@ -35,7 +35,3 @@ export function putSnapshot(index: IndexDb, s: OutputSnapshot): void {
     .run(s.path, s.hashName, s.digest, s.dirOid, s.nfiles, s.size, Date.now());
 }
 
-/** Forgets the snapshots of a folder (all hash names). */
-export function deleteSnapshot(index: IndexDb, path: string): void {
-  index.db.prepare('DELETE FROM output_snapshots WHERE path = ?').run(path);
-}

@@ -5,7 +5,7 @@ import { Worker } from 'node:worker_threads';
  * stats its index on threads: on 100k files the stat system calls are the largest single cost of a status.
  * Plain JavaScript run with `eval: true` (like the hash worker) so it runs the same from sources, vitest
  * and the bundle. Protocol, one message per batch:
- *   in:  { id, paths: string[] }
+ *   in:  { id, paths: string }        the paths joined by NUL (one string clones far faster than an array)
  *   out: { id, ino: BigUint64Array, mtimeNs: BigInt64Array, size: Float64Array, ok: Uint8Array }
  * `ok[i]` is 1 for a regular file, 2 for anything else that exists, 0 when the stat failed; the caller
  * re-stats failures itself so errors are reported exactly as on the walking thread.
@@ -14,7 +14,9 @@ const STAT_WORKER_SOURCE = String.raw`
 'use strict';
 const { parentPort } = require('node:worker_threads');
 const fs = require('node:fs');
-parentPort.on('message', ({ id, paths }) => {
+parentPort.on('message', (m) => {
+  const id = m.id;
+  const paths = m.paths.split('\0');
   const n = paths.length;
   const ino = new BigUint64Array(n);
   const mtimeNs = new BigInt64Array(n);
@@ -73,8 +75,8 @@ export class StatPool {
     this.worker.on('exit', (code) => gone(new Error(`stat worker exited with code ${code}`)));
   }
 
-  /** Stats `paths` (following symlinks) on the worker. */
-  stat(paths: readonly string[]): Promise<StatBatch> {
+  /** Stats the NUL-separated `paths` (following symlinks) on the worker. */
+  stat(paths: string): Promise<StatBatch> {
     if (this.failed) return Promise.reject(this.failed);
     const id = this.nextId++;
     return new Promise((resolve, reject) => {

@@ -91,6 +91,34 @@ describe('walkDir', () => {
     expect((err as Error).message).toContain(path.join(data, 'a', '.dvcignore'));
   });
 
+  it('stats large folders on a worker with the same result, order and errors as on the walking thread', async () => {
+    // 5,000 plain files is past the point where the walker hands stats to its worker thread.
+    const big = path.join(data, 'big');
+    await mkdir(big);
+    for (let i = 0; i < 5000; i++) await writeFile(path.join(big, `f${i}.txt`), `file ${i}`);
+    await writeFile(path.join(big, 'x.log'), 'ignored');
+    await symlink(path.join(repo, 'elsewhere.txt'), path.join(big, 'link.txt'));
+    const first = await walkDir(data, { repoRoot: repo, ignore: matcher(), statWorker: 'always' });
+    const here = await walkDir(data, { repoRoot: repo, ignore: matcher(), statWorker: 'never' });
+    expect(here).toEqual(first); // same files, same stats, same order
+    const again = await walkDir(data, { repoRoot: repo, ignore: matcher(), statWorker: 'always' });
+    expect(again.map((f) => f.relpath)).toEqual(first.map((f) => f.relpath)); // a stable order
+    const rels = first.map((f) => f.relpath);
+    expect(rels).toHaveLength(5000 + 3);
+    expect(rels).toContain('big/link.txt');
+    expect(rels).not.toContain('big/x.log');
+    for (const f of first.filter((_, i) => i % 499 === 0 || _.relpath === 'big/link.txt')) {
+      const e = await statEntry(f.absPath);
+      expect({ inode: f.inode, mtimeNs: f.mtimeNs, size: f.size }).toEqual({ inode: e.inode, mtimeNs: e.mtimeNs, size: e.size });
+      expect(f.absPath).toBe(path.join(data, ...f.relpath.split('/')));
+    }
+    // A broken symlink among them is still BAD_TARGET naming it.
+    await symlink(path.join(big, 'gone'), path.join(big, 'broken'));
+    for (const statWorker of ['always', 'never'] as const) {
+      await expect(walkDir(data, { repoRoot: repo, ignore: matcher(), statWorker })).rejects.toMatchObject({ code: 'BAD_TARGET', data: { path: path.join(big, 'broken') } });
+    }
+  });
+
   it('stops with ABORTED when cancelled', async () => {
     const ac = new AbortController();
     ac.abort();
