@@ -125,6 +125,28 @@ describe('renderer', () => {
     expect(store.getState().jobs.j1?.state).toBe('failed');
   });
 
+  it('shows the start-up repository without waiting for the recents list', async () => {
+    // A recents list that never arrives must not hold back the timeline (it is only shown on the start screen).
+    setup({ 'repo:recent': () => new Promise<never>(() => {}) as never });
+    await screen.findByText('Commit number 0');
+    expect(screen.getByText('10000 commits')).toBeTruthy();
+  });
+
+  it('lays rows out at one fixed height without measuring them, with long change lists cut short', async () => {
+    const wide: TimelineCommit = {
+      ...commit(0),
+      data: Array.from({ length: 6 }, (_, n) => ({ path: `data/part${n}`, change: 'added' as const, sizeDelta: 10, nfilesDelta: 1 })),
+    };
+    setup({ 'timeline:page': (i) => ok({ total: 10_000, offset: i.offset, commits: Array.from({ length: i.limit as number }, (_, n) => (n + (i.offset as number) === 0 ? wide : commit(n + (i.offset as number)))) }) });
+    await screen.findByText('Commit number 1');
+    const slots = [...document.querySelectorAll<HTMLElement>('.trow-slot')];
+    expect(slots[3]!.style.height).toBe('80px');
+    expect(slots[3]!.style.transform).toBe('translateY(240px)');
+    expect(screen.getByText('+ data/part0 +1 file (+10 B)')).toBeTruthy();
+    expect(screen.queryByText(/data\/part4/)).toBeNull();
+    expect(screen.getByText('+2 more').getAttribute('title')).toBe('data/part4\ndata/part5');
+  });
+
   it('reports a failed request as a banner instead of throwing', async () => {
     setup({ 'repo:open': () => fail('NOT_A_GIT_REPO', '/work/churn is not inside a git repository.') });
     const banner = await screen.findByRole('alert');

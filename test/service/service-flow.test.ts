@@ -124,4 +124,18 @@ describe('service over the real engine', () => {
     expect(r).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
     await expect(service.resolveUploadTarget(repo.id, '../x')).rejects.toMatchObject({ code: 'PATH_ESCAPE' });
   });
+
+  it('reopens an open repository (another window, a reload) on the same engine handle, and anew after close', async () => {
+    const engine = service.repos.repo(repo.id);
+    const again = (await call('repo:open', { path: repoDir })) as RepoSummary;
+    expect(again).toMatchObject({ id: repo.id, root: repoDir, needsInit: false, branch: 'main' });
+    expect(service.repos.repo(again.id)).toBe(engine);
+    await call('repo:close', { repoId: repo.id });
+    expect(await service.dispatch('repo:status', { repoId: repo.id })).toMatchObject({ ok: false, error: { code: 'UNKNOWN_REPO' } });
+    // The folder was remembered for the quick reopen; after close it must be opened for real again.
+    const reopened = (await call('repo:open', { path: repoDir })) as RepoSummary;
+    expect(reopened.id).toBe(repo.id);
+    expect(service.repos.repo(reopened.id)).not.toBe(engine);
+    expect(await service.dispatch('repo:status', { repoId: reopened.id })).toMatchObject({ ok: true });
+  });
 });
