@@ -48,6 +48,9 @@ export async function loadDvcIgnore(repoRoot: string): Promise<IgnoreMatcher> {
   return new DvcIgnoreMatcher(repoRoot, rootText);
 }
 
+/** A path with an empty or `.` segment, or a leading slash: those take the general path below. */
+const NON_CANONICAL = /(^|\/)\.?(\/|$)/;
+
 /** Pattern sets that apply inside one directory: each with the depth of the directory that holds it. */
 type Chain = readonly { readonly ig: Ignore; readonly depth: number }[];
 
@@ -60,6 +63,8 @@ class DvcIgnoreMatcher implements IgnoreMatcher {
   // plus its directory's patterns (none at all in the common case of a .dvcignore with only comments).
   private readonly dirIgnored = new Map<string, boolean>();
   private readonly chains = new Map<string, Chain>();
+  // Per parent directory of a file: whether it is ignored, and whether no patterns apply inside it.
+  private readonly fileDirs = new Map<string, { ignored: boolean; plain: boolean }>();
 
   constructor(root: string, rootText: string | null) {
     this.root = root;
@@ -67,6 +72,21 @@ class DvcIgnoreMatcher implements IgnoreMatcher {
   }
 
   ignores(relPosixPath: string, isDir: boolean): boolean {
+    // Fast path for the call a walk makes 100k times: a file in a directory already looked at. It costs
+    // one map lookup and no allocation beyond the parent's name, instead of splitting and joining the path.
+    if (!isDir && !NON_CANONICAL.test(relPosixPath)) {
+      const cut = relPosixPath.lastIndexOf('/');
+      const parent = cut === -1 ? '' : relPosixPath.slice(0, cut);
+      let dir = this.fileDirs.get(parent);
+      if (dir === undefined) {
+        const parts = parent === '' ? [] : parent.split('/');
+        dir = { ignored: parts.length > 0 && this.isDirIgnored(parts, parts.length), plain: this.chainOf(parts, parts.length).length === 0 };
+        this.fileDirs.set(parent, dir);
+      }
+      if (dir.ignored) return true;
+      // No .dvcignore patterns apply here: only the default `.git` name can match a file.
+      if (dir.plain) return relPosixPath.slice(cut + 1) === '.git';
+    }
     const parts = relPosixPath.split('/').filter((p) => p !== '' && p !== '.');
     if (parts.length === 0) return false;
     // A path is ignored when any of its ancestors is (gitignore cannot re-include below an ignored folder).

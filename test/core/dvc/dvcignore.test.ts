@@ -34,6 +34,29 @@ describe('loadDvcIgnore (§5.5)', () => {
     expect(m.ignores('the', false)).toBe(false);
   });
 
+  it('answers files the same on the per-directory fast path as in non-canonical spellings', async () => {
+    await put('.dvcignore', 'skip/\n');
+    await put('data/logs/.dvcignore', '*.log\n!keep.log\n');
+    await mkdir(path.join(root, 'nested', '.dvc'), { recursive: true });
+    const cases: [string, boolean][] = [
+      ['data/plain/a.csv', false],
+      ['data/plain/.git', true],
+      ['data/logs/run.log', true],
+      ['data/logs/keep.log', false],
+      ['data/logs/deep/x.log', true],
+      ['data/skip/a.csv', true],
+      ['nested/inner/file', true],
+      ['top.txt', false],
+    ];
+    const fast = await loadDvcIgnore(root);
+    const slow = await loadDvcIgnore(root);
+    for (const [rel, want] of cases) {
+      expect(fast.ignores(rel, false), rel).toBe(want);
+      // A leading './' takes the general path: both must agree.
+      expect(slow.ignores(`./${rel}`, false), `./${rel}`).toBe(want);
+    }
+  });
+
   it('strips lines (unlike git) and supports negation and directory-only patterns', async () => {
     await put('.dvcignore', '   *.tmp   \n!keep.tmp\n# comment\n\ncache/\n/rootonly\n');
     const m = await loadDvcIgnore(root);
