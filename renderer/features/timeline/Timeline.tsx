@@ -1,6 +1,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { useApp } from '../../store/react.ts';
+import { PAGE_SIZE } from '../../store/timeline-slice.ts';
 import { ROW_HEIGHT, TimelineRow } from './TimelineRow.tsx';
 
 /**
@@ -9,6 +10,8 @@ import { ROW_HEIGHT, TimelineRow } from './TimelineRow.tsx';
  */
 const OVERSCAN = 4;
 const rowSize = () => ROW_HEIGHT;
+/** Rows loaded ahead of the viewport in the direction of travel (and behind it), see the effect below. */
+const PREFETCH = PAGE_SIZE / 2;
 
 /**
  * The commit timeline: a virtual list (only visible rows exist in the DOM), loading pages from the
@@ -39,8 +42,11 @@ export function Timeline() {
   const first = items[0]?.index ?? 0;
   const last = items.at(-1)?.index ?? 0;
 
+  // Ask for rows half a page before they scroll into view: a page that arrives while its rows are on
+  // screen renders them twice (placeholder, then row), which in a fast fling costs a dropped frame at
+  // every page boundary.
   useEffect(() => {
-    if (total > 0) void ensureRows(first, last + 1);
+    if (total > 0) void ensureRows(Math.max(0, first - PREFETCH), Math.min(total, last + 1 + PREFETCH));
   }, [first, last, total, ensureRows]);
 
   // Rows change only when a page arrives, not on every scrolled frame: search them once per change.
