@@ -10,6 +10,9 @@ interface Cached {
 
 const cache = new Map<string, Cached>();
 const inflight = new Map<string, { key: string; promise: Promise<ReadonlySet<string>> }>();
+// Bumped by forgetCloudStatus: a check that started before a transfer finished must not cache its answer
+// after it, or the stale "not pushed" would stick until the next version change.
+const generation = new Map<string, number>();
 
 /** How long one cloud check may take before the sidebar gives up on it for this refresh. */
 const CHECK_TIMEOUT_MS = 20_000;
@@ -31,8 +34,9 @@ export async function notPushedOutputs(repo: Repo, repoId: string, outputs: read
   if (hit?.key === key) return hit.notPushed;
   const running = inflight.get(repoId);
   if (running?.key === key) return running.promise;
+  const started = generation.get(repoId) ?? 0;
   const promise = check(repo, repoId, candidates.map((o) => o.relPath)).then((set) => {
-    if (set !== null) cache.set(repoId, { key, notPushed: set });
+    if (set !== null && (generation.get(repoId) ?? 0) === started) cache.set(repoId, { key, notPushed: set });
     return set ?? new Set<string>();
   });
   inflight.set(repoId, { key, promise });
@@ -58,6 +62,7 @@ async function check(repo: Repo, repoId: string, targets: string[]): Promise<Set
 
 /** Drops the remembered answer after a push, pull or fetch, so the next status asks again. */
 export function forgetCloudStatus(repoId: string): void {
+  generation.set(repoId, (generation.get(repoId) ?? 0) + 1);
   cache.delete(repoId);
   inflight.delete(repoId);
 }
