@@ -2,6 +2,7 @@
  * The nouns the app's two sides share. Pure data: every value here crosses IPC or a WebSocket as JSON,
  * so no classes, no Dates (ISO strings or epoch ms instead), no Maps.
  */
+import type { Progress } from './progress.ts';
 
 /** How a checkout places a file from the cache into the workspace (DVC's `cache.type`). */
 export type LinkType = 'reflink' | 'hardlink' | 'symlink' | 'copy';
@@ -215,15 +216,7 @@ export type JobKind = 'track' | 'commit' | 'push' | 'pull' | 'fetch' | 'restore'
 export type JobState = 'running' | 'done' | 'failed' | 'cancelled';
 
 /** The latest progress of a job: the engine's Progress plus rate and ETA computed by the service. */
-export interface JobProgress {
-  readonly phase: string;
-  readonly loaded: number;
-  readonly total?: number;
-  readonly unit?: 'bytes' | 'files' | 'objects';
-  readonly files?: number;
-  readonly filesTotal?: number;
-  readonly current?: string;
-  readonly message?: string;
+export interface JobProgress extends Progress {
   /** Units per second over the last few seconds, when measurable. */
   readonly rate?: number;
   readonly etaMs?: number;
