@@ -1,8 +1,7 @@
 import { createHash, type Hash } from 'node:crypto';
-import { open } from 'node:fs/promises';
 import { fromFsError } from '../errors/index.ts';
 import { throwIfAborted } from '../jobs/abort.ts';
-import type { Md5FileOptions } from './md5-file.ts';
+import { openForHashing, type Md5FileOptions } from './md5-file.ts';
 
 /** DVC reads in 1 MiB chunks, and the legacy conversion is applied per chunk, so chunk edges matter for the hash. */
 export const DOS2UNIX_CHUNK = 1024 * 1024;
@@ -52,17 +51,11 @@ function updateDos2Unix(hash: Hash, chunk: Buffer): void {
  * In both, a CRLF straddling a 1 MiB boundary stays unconverted. They agree for files up to 1 MiB.
  */
 export async function md5Dos2UnixFile(absPath: string, opts: Md5FileOptions = {}): Promise<{ v3: string; v2: string; size: number }> {
-  throwIfAborted(opts.signal);
+  const handle = await openForHashing(absPath, opts.signal);
   const v3 = createHash('md5');
   const v2 = createHash('md5');
   let fileIsText: boolean | undefined;
   let size = 0;
-  let handle;
-  try {
-    handle = await open(absPath, 'r');
-  } catch (err) {
-    throw fromFsError(err, absPath, 'open for hashing');
-  }
   try {
     const buf = Buffer.allocUnsafe(READ_SIZE);
     let eof = false;

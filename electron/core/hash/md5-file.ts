@@ -1,10 +1,20 @@
 import { createHash } from 'node:crypto';
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { fromFsError } from '../errors/index.ts';
 import { throwIfAborted } from '../jobs/abort.ts';
 
 /** Read size for streaming hashes: large enough that syscall overhead vanishes, small enough to never matter for memory. */
 export const HASH_READ_SIZE = 4 * 1024 * 1024;
+
+/** Opens a file to be hashed, after a cancellation check; a failure names the file. */
+export async function openForHashing(absPath: string, signal: AbortSignal | undefined): Promise<FileHandle> {
+  throwIfAborted(signal);
+  try {
+    return await open(absPath, 'r');
+  } catch (err) {
+    throw fromFsError(err, absPath, 'open for hashing');
+  }
+}
 
 /** Options for a streamed single-file hash. */
 export interface Md5FileOptions {
@@ -19,15 +29,9 @@ export interface Md5FileOptions {
  * Symlinks are followed, as DVC does. `size` is the number of bytes actually hashed.
  */
 export async function md5File(absPath: string, opts: Md5FileOptions = {}): Promise<{ md5: string; size: number }> {
-  throwIfAborted(opts.signal);
+  const handle = await openForHashing(absPath, opts.signal);
   const hash = createHash('md5');
   let size = 0;
-  let handle;
-  try {
-    handle = await open(absPath, 'r');
-  } catch (err) {
-    throw fromFsError(err, absPath, 'open for hashing');
-  }
   try {
     const buf = Buffer.allocUnsafe(HASH_READ_SIZE);
     for (;;) {
