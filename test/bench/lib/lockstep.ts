@@ -1,4 +1,5 @@
-// Running Lockstep the way a user does: the real CLI as a child process (`node electron/cli/main.ts`).
+// Running Lockstep the way a user does: the real CLI as a child process through the `lockstep` bin shim
+// (`electron/cli/lockstep.mjs`), which runs the bundle `npm run bench` builds first (prebench).
 import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
@@ -9,7 +10,7 @@ import type { TimedRun } from './proc.ts';
 export const PROJECT_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 /** The CLI entry point every Lockstep measurement runs. */
-export const CLI_MAIN = fileURLToPath(new URL('../../../electron/cli/main.ts', import.meta.url));
+export const CLI_MAIN = fileURLToPath(new URL('../../../electron/cli/lockstep.mjs', import.meta.url));
 
 /** A fixed identity and no user/system git config, so git behaves the same on every machine. */
 export function benchEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
