@@ -1,5 +1,4 @@
 import path from 'node:path';
-import type { RunOptions } from '../jobs/progress.ts';
 import { downloadObjects, type DownloadResult } from '../remote/download-objects.ts';
 import { openRemote } from '../remote/open-remote.ts';
 import type { ObjectRef } from '../remote/types.ts';
@@ -7,15 +6,10 @@ import type { TransferFailure } from '../remote/upload-objects.ts';
 import type { Repo } from '../repo/open-repo.ts';
 import { withRepoLock } from '../repo/lock.ts';
 import { transferError } from './push.ts';
-import { groupsFor, selectForTransfer } from './transfer-set.ts';
+import { groupsFor, selectForTransfer, type TransferOptions } from './transfer-set.ts';
 
 /** Options for {@link fetch}. */
-export interface FetchOptions extends RunOptions {
-  readonly targets?: readonly string[];
-  readonly cwd?: string;
-  readonly remote?: string;
-  readonly jobs?: number;
-}
+export type FetchOptions = TransferOptions;
 
 /** Result of {@link fetch}. */
 export interface FetchResult {

@@ -1,21 +1,12 @@
 import { LockstepError } from '../errors/index.ts';
-import type { RunOptions } from '../jobs/progress.ts';
 import { openRemote } from '../remote/open-remote.ts';
 import { uploadObjects, type TransferFailure, type UploadResult } from '../remote/upload-objects.ts';
 import type { Repo } from '../repo/open-repo.ts';
 import { withRepoLock } from '../repo/lock.ts';
-import { groupsFor, selectForTransfer } from './transfer-set.ts';
+import { groupsFor, selectForTransfer, type TransferOptions } from './transfer-set.ts';
 
 /** Options for {@link push}. */
-export interface PushOptions extends RunOptions {
-  /** Outputs, folders or pointer files (default: all). */
-  readonly targets?: readonly string[];
-  readonly cwd?: string;
-  /** Remote name (`-r`); default: each output's `remote:` or `core.remote`. */
-  readonly remote?: string;
-  /** Objects transferred at once (`-j`); default: the remote's `jobs` or 16. */
-  readonly jobs?: number;
-}
+export type PushOptions = TransferOptions;
 
 /** Result of {@link push}, per remote and in total. */
 export interface PushResult {

@@ -1,10 +1,22 @@
 import { isLockstepError } from '../errors/index.ts';
+import type { RunOptions } from '../jobs/progress.ts';
 import { resolveRemoteName } from '../remote/open-remote.ts';
 import type { ObjectRef } from '../remote/types.ts';
 import type { ObjectGroup } from '../remote/upload-objects.ts';
 import type { Repo } from '../repo/open-repo.ts';
 import { collectOutputs, type TrackedOutput } from '../repo/outputs.ts';
 import { selectOutputs } from './targets.ts';
+
+/** Options push, fetch and pull share: what to transfer, where, and how many objects at once. */
+export interface TransferOptions extends RunOptions {
+  /** Outputs, folders or pointer files (default: all). */
+  readonly targets?: readonly string[];
+  readonly cwd?: string;
+  /** Remote name (`-r`); default: each output's `remote:` or `core.remote`. */
+  readonly remote?: string;
+  /** Objects transferred at once (`-j`); default: the remote's `jobs` or 16. */
+  readonly jobs?: number;
+}
 
 /** The outputs a transfer command works on, grouped by the remote they go to. */
 export interface TransferSelection {
