@@ -8,14 +8,41 @@
 // Native modules (better-sqlite3) stay external and load from node_modules at run time.
 // Usage: node build/build-cli.mjs
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const outDir = path.join(root, 'out', 'cli');
+const defaultOutDir = path.join(root, 'out', 'cli');
 
-/** Builds the CLI bundle; returns the number of project source files it contains. */
-export async function buildCli() {
+const BUILTINS = new Set(builtinModules.filter((m) => !m.startsWith('_')));
+
+/**
+ * Loads Node's built-in modules through require() instead of ESM imports. Node builds the ESM view of a
+ * builtin by reading every export, which runs lazy getters: `import ... from 'node:http'` loads all of
+ * undici for http's fetch-era exports (~55 ms per CLI start that touches the S3 client). A CommonJS
+ * require returns the same object without touching the getters; esbuild's interop reads names on use.
+ */
+const builtinsViaRequire = {
+  name: 'builtins-via-require',
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?[a-z_/0-9]+$/ }, (args) => {
+      const name = args.path.replace(/^node:/, '');
+      if (!BUILTINS.has(name) || args.namespace === 'builtin-cjs') return undefined;
+      return { path: name, namespace: 'builtin-cjs' };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'builtin-cjs' }, (args) => ({
+      contents: `module.exports = require(${JSON.stringify(`node:${args.path}`)});`,
+      loader: 'js',
+    }));
+  },
+};
+
+/**
+ * Builds the CLI bundle into `outDir` (default out/cli; tests use another folder two levels below the
+ * root, the depth the chunks' relative URLs assume); returns the number of project source files in it.
+ */
+export async function buildCli(outDir = defaultOutDir) {
   const esbuild = await import('esbuild');
   // Sources modified after this instant may not be in the bundle; the loader compares against it.
   const startedMs = Date.now();
@@ -39,7 +66,11 @@ export async function buildCli() {
     format: 'esm',
     platform: 'node',
     target: 'node22',
+    // ESM builds of dependencies: the AWS SDK's CommonJS entry pulls in every S3 command (a third more code
+    // to load per start); its ESM build lets esbuild keep only what is used.
+    mainFields: ['module', 'main'],
     external: ['better-sqlite3', 'electron'],
+    plugins: [builtinsViaRequire],
     // CommonJS dependencies bundled into ESM call require() for node builtins.
     banner: { js: "import { createRequire as __lockstepCreateRequire } from 'node:module'; const require = __lockstepCreateRequire(import.meta.url);" },
     metafile: true,
@@ -47,7 +78,7 @@ export async function buildCli() {
     logLevel: 'warning',
   });
   const inputs = Object.keys(result.metafile.inputs)
-    .filter((p) => !p.includes('node_modules/'))
+    .filter((p) => !p.includes('node_modules/') && !p.startsWith('builtin-cjs:'))
     .map((p) => path.relative(root, path.resolve(root, p)).split(path.sep).join('/'))
     .sort();
   // package.json and the lockfile stand in for the bundled node_modules files: a dependency changes only with them.

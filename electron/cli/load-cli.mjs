@@ -42,8 +42,13 @@ export function bundleIsFresh() {
   }
 }
 
-/** Loads `runCli` from the fresh bundle, or from the TypeScript sources. */
+/** Loads `runCli` from the fresh bundle, or from the TypeScript sources (refused with LOCKSTEP_REQUIRE_BUNDLE=1). */
 export async function loadRunCli() {
-  const mod = bundleIsFresh() ? await import(BUNDLE.href) : await import('./run-cli.ts');
+  const fresh = bundleIsFresh();
+  // Benchmarks set this: a measurement of the sources instead of the bundle would be silently wrong.
+  if (!fresh && process.env.LOCKSTEP_REQUIRE_BUNDLE === '1') {
+    throw new Error('lockstep: out/cli is missing or older than the sources (LOCKSTEP_REQUIRE_BUNDLE=1); run npm run build:cli first.');
+  }
+  const mod = fresh ? await import(BUNDLE.href) : await import('./run-cli.ts');
   return mod.runCli;
 }

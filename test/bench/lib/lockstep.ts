@@ -12,7 +12,7 @@ export const PROJECT_ROOT = fileURLToPath(new URL('../../../', import.meta.url))
 /** The CLI entry point every Lockstep measurement runs. */
 export const CLI_MAIN = fileURLToPath(new URL('../../../electron/cli/lockstep.mjs', import.meta.url));
 
-/** A fixed identity and no user/system git config, so git behaves the same on every machine. */
+/** A fixed identity and no user/system git config, so git behaves the same on every machine; the CLI bundle required. */
 export function benchEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   return {
     ...process.env,
@@ -22,6 +22,8 @@ export function benchEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
     GIT_COMMITTER_EMAIL: 'bench@example.com',
     GIT_CONFIG_NOSYSTEM: '1',
     NO_COLOR: '1',
+    // Measure the bundle users run, never the TypeScript sources (a source edited mid-run makes it stale).
+    LOCKSTEP_REQUIRE_BUNDLE: '1',
     ...extra,
   };
 }
