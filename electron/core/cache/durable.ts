@@ -18,7 +18,7 @@ const FSYNC_CONCURRENCY = 32;
 export async function syncToDisk(dir: string, paths: readonly string[]): Promise<void> {
   if (paths.length === 0) return;
   if (await syncfs(dir)) return;
-  await fsyncEach(paths);
+  await fsyncPaths(paths);
 }
 
 function syncfs(dir: string): Promise<boolean> {
@@ -27,7 +27,8 @@ function syncfs(dir: string): Promise<boolean> {
   });
 }
 
-async function fsyncEach(paths: readonly string[]): Promise<void> {
+/** fsyncs each of `paths` (files or directories), several at once; an error names the path (ENOSPC -> DISK_FULL). */
+export async function fsyncPaths(paths: readonly string[]): Promise<void> {
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < paths.length) {

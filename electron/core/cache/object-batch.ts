@@ -22,6 +22,10 @@ const PUBLISH_CONCURRENCY = 16;
 /**
  * A set of cache objects written for one operation and published together by {@link commit}.
  *
+ * Where the store has an unflushed-objects journal (Linux, see cache/unflushed.ts), `commit` records the
+ * objects there durably and publishes them without flushing their bytes; what follows describes the
+ * flush-at-publish path used elsewhere, and the reason the journal exists.
+ *
  * Objects are written to sealed (0444) temp files without an fsync each; `commit` then (1) flushes them
  * to disk once, (2) gives each its final name, (3) flushes again so the names are durable. Callers write
  * a pointer (`.dvc`, `dvc.lock`) that names the objects only after `commit` returns, so the guarantee
@@ -117,7 +121,11 @@ export class ObjectBatch {
     try {
       // Temp files written outside their object's folder (large files streamed by a hash worker) need it to exist.
       for (const dir of new Set(items.filter((i) => path.dirname(i.tmp) !== path.dirname(i.dest)).map((i) => path.dirname(i.dest)))) await this.odb.ensureDir(dir);
-      await syncToDisk(this.odb.root, items.map((i) => i.tmp));
+      const journal = this.odb.journal;
+      // With a journal the flush is deferred (cache/unflushed.ts): the objects are recorded durably first,
+      // so after a power cut they are re-checked instead of trusted.
+      if (journal) await journal.record(items.map((i) => i.dest));
+      else await syncToDisk(this.odb.root, items.map((i) => i.tmp));
       let next = 0;
       const worker = async (): Promise<void> => {
         while (next < items.length) {
@@ -128,7 +136,7 @@ export class ObjectBatch {
         }
       };
       await Promise.all(Array.from({ length: Math.min(PUBLISH_CONCURRENCY, items.length) }, worker));
-      await syncToDisk(this.odb.root, [...new Set(items.map((i) => path.dirname(i.dest)))]);
+      if (!journal) await syncToDisk(this.odb.root, [...new Set(items.map((i) => path.dirname(i.dest)))]);
     } finally {
       await this.discard();
     }

@@ -8,6 +8,7 @@ import { md5Dos2UnixFile } from '../hash/dos2unix.ts';
 import type { HashName } from '../hash/hash-pool.ts';
 import { md5Bytes, md5File } from '../hash/md5-file.ts';
 import { tempPathFor } from './temp-file.ts';
+import type { UnflushedJournal } from './unflushed.ts';
 
 const OID_RE = /^[0-9a-f]{32}(\.dir)?$/;
 const HEX2_RE = /^[0-9a-f]{2}$/;
@@ -32,9 +33,22 @@ function errno(err: unknown): string | undefined {
  */
 export class ObjectStore {
   readonly root: string;
+  /**
+   * Where objects published without a flush are recorded (cache/unflushed.ts); null: flush at publish.
+   * Set by openRepo: the journal belongs to the repository whose lock guards the writes.
+   */
+  readonly journal: UnflushedJournal | null;
+  // Layout folders with a trailing separator, joined once: pathFor runs per object (status, checkout and
+  // cloud status call it for every file of a 100k-file folder), and path.join re-normalises every time.
+  readonly #md5Prefix: string;
+  readonly #legacyPrefix: string;
 
-  constructor(root: string) {
+  constructor(root: string, journal: UnflushedJournal | null = null) {
     this.root = root;
+    this.journal = journal;
+    // join(..., 'x') minus the 'x': normalised, with exactly one trailing separator even for `/` or `dir/`.
+    this.#md5Prefix = path.join(root, 'files', 'md5', 'x').slice(0, -1);
+    this.#legacyPrefix = path.join(root, 'x').slice(0, -1);
   }
 
   /** The directory holding one layout's `xx/` object folders (`<root>/files/md5` for 3.x, `<root>` for legacy). */
@@ -47,8 +61,8 @@ export class ObjectStore {
     if (!OID_RE.test(oid)) {
       throw new LockstepError('SCHEMA_ERROR', `"${oid}" is not a valid md5 object id (expected 32 lower-case hex digits, optionally followed by .dir).`, { oid });
     }
-    const base = hashName === 'md5' ? path.join(this.root, 'files', 'md5') : this.root;
-    return path.join(base, oid.slice(0, 2), oid.slice(2));
+    // OID_RE admits no separators or dots beyond `.dir`, so plain concatenation is already normal.
+    return (hashName === 'md5' ? this.#md5Prefix : this.#legacyPrefix) + oid.slice(0, 2) + path.sep + oid.slice(2);
   }
 
   /**
@@ -97,6 +111,46 @@ export class ObjectStore {
       `The cache object ${p} is corrupt: expected md5 ${oid.replace(/\.dir$/, '')}, found ${actual}. It was moved to ${moved}; fetch the object again from a remote or re-add the data.`,
       { oid, path: p, expected: oid.replace(/\.dir$/, ''), actual, quarantined: moved },
     );
+  }
+
+  /**
+   * Makes sure the given objects are on disk before the caller destroys the last other copy of their bytes
+   * (a workspace file): a no-op for objects already flushed, or without a journal (cache/unflushed.ts).
+   */
+  async makeDurable(refs: Iterable<{ readonly oid: string; readonly hashName: HashName }>): Promise<void> {
+    if (!this.journal) return;
+    const paths: string[] = [];
+    for (const r of refs) paths.push(this.pathFor(r.oid, r.hashName));
+    if (paths.length > 0) await this.journal.makeDurable(paths);
+  }
+
+  /**
+   * Re-hashes the object at `objectPath` (a path {@link pathFor} produced) whatever its mode: used after a
+   * reboot for objects that were published without a flush (cache/unflushed.ts). A mismatch is moved to
+   * quarantine, never deleted. Paths outside this store are left alone.
+   */
+  async recheck(objectPath: string): Promise<'ok' | 'missing' | 'quarantined' | 'foreign'> {
+    const ref = this.refOf(objectPath);
+    if (ref === null) return 'foreign';
+    let actual;
+    try {
+      actual = await this.actualHash(objectPath, ref.oid, ref.hashName);
+    } catch (err) {
+      if (errno((err as { cause?: unknown }).cause) === 'ENOENT' || errno(err) === 'ENOENT') return 'missing';
+      throw err;
+    }
+    if (actual === null) return 'ok';
+    await this.quarantine(objectPath, ref.oid, ref.hashName);
+    return 'quarantined';
+  }
+
+  /** The object id and layout of a path inside this store, or null. */
+  private refOf(objectPath: string): { oid: string; hashName: HashName } | null {
+    const under = objectPath.startsWith(this.#md5Prefix) ? 'md5' : objectPath.startsWith(this.#legacyPrefix) ? 'md5-dos2unix' : null;
+    if (under === null) return null;
+    const rest = objectPath.slice((under === 'md5' ? this.#md5Prefix : this.#legacyPrefix).length).split(path.sep);
+    const oid = rest.length === 2 ? `${rest[0]}${rest[1]}` : '';
+    return OID_RE.test(oid) && rest[0]?.length === 2 ? { oid, hashName: under } : null;
   }
 
   /**

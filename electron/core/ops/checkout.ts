@@ -3,6 +3,7 @@ import path from 'node:path';
 import { cleanupStaleTempFiles } from '../cache/tmp-cleanup.ts';
 import { loadDvcIgnore } from '../dvc/dvcignore.ts';
 import { LockstepError, fromFsError } from '../errors/index.ts';
+import type { HashName } from '../hash/hash-pool.ts';
 import { throwIfAborted } from '../jobs/abort.ts';
 import type { RunOptions } from '../jobs/progress.ts';
 import { throttleProgress } from '../jobs/progress.ts';
@@ -83,10 +84,25 @@ export async function checkout(repo: Repo, options: CheckoutOptions = {}): Promi
         throw unsavedError(plan);
       }
     }
+    // The workspace copies about to be replaced or deleted may be the only copies on disk yet.
+    await repo.odb.makeDurable(losingCopies(plan));
     const outputs = await apply(repo, plan, { signal, onProgress });
     const failed = plan.outputs.filter((p) => p.failure).map((p) => ({ path: p.tracked.relPath, ...(p.failure as NonNullable<OutputPlan['failure']>) }));
     return { outputs, failed, saved, discarded };
   }, { waitMs: lockWaitMs, signal });
+}
+
+/** Objects holding the bytes of workspace files the plan replaces, deletes or relinks. */
+function losingCopies(plan: CheckoutPlan): { oid: string; hashName: HashName }[] {
+  const refs: { oid: string; hashName: HashName }[] = [];
+  for (const p of plan.outputs) {
+    if (p.failure) continue;
+    for (const op of p.ops) {
+      if ((op.kind === 'replace' || op.kind === 'delete') && op.oldMd5 !== null) refs.push({ oid: op.oldMd5, hashName: p.hashName });
+      else if (op.kind === 'relink') refs.push({ oid: op.md5, hashName: p.hashName });
+    }
+  }
+  return refs;
 }
 
 function unsavedError(plan: CheckoutPlan): LockstepError {

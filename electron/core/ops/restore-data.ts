@@ -120,6 +120,8 @@ export async function saveUnsaved(odb: ObjectStore, files: readonly CurrentFile[
  * from the cache under a temp name and renamed into place, so a kill leaves each file old or new.
  */
 export async function applyOutputOps(odb: ObjectStore, ops: OutputOps, linkTypes: readonly LinkType[], opts: { signal?: AbortSignal; onFile?: (bytes: number) => void } = {}): Promise<number> {
+  // The workspace copies about to go may be the only copies on disk yet (cache/unflushed.ts).
+  await odb.makeDurable([...ops.remove, ...ops.replace.map((r) => r.current)].flatMap((f) => (f.saved ? [f.saved] : [])));
   for (const f of ops.remove) {
     throwIfAborted(opts.signal);
     await rm(f.abs, { force: true }).catch((err: unknown) => {

@@ -94,6 +94,8 @@ export function linksIntoCache(types: readonly LinkType[]): boolean {
 
 async function linkBackIfNeeded(repo: Repo, files: readonly HashedFile[], hashName: HashName, types: readonly LinkType[], opts: RunOptions): Promise<number> {
   if (!linksIntoCache(types)) return 0;
+  // Each workspace file is about to become a link to its object: the object must be on disk first.
+  await repo.odb.makeDurable(files.map((f) => ({ oid: f.md5, hashName })));
   const progress = throttleProgress(opts.onProgress);
   const rows = [];
   let n = 0;

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { link, mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import type { ObjectStore } from '../cache/odb.ts';
 import { LockstepError, fromFsError } from '../errors/index.ts';
 
 /** What the lock file records about its holder, so a waiting writer can say who it waits for. */
@@ -29,11 +30,16 @@ export function lockPath(dvcDir: string): string {
 /**
  * Runs `fn` while holding the repository's writer lock, so two writers (two CLI runs, or the CLI and
  * the app) never interleave. A lock left by a dead process on this host is taken over; a live holder
- * is waited for up to `waitMs`, then LOCKED names its pid, command and start time.
+ * is waited for up to `waitMs`, then LOCKED names its pid, command and start time. With the repo's
+ * object store given, its unflushed-objects journal is settled first.
  */
-export async function withRepoLock<T>(repo: { dvcDir: string }, command: string, fn: () => Promise<T>, opts: RepoLockOptions = {}): Promise<T> {
+export async function withRepoLock<T>(repo: { dvcDir: string; odb?: ObjectStore }, command: string, fn: () => Promise<T>, opts: RepoLockOptions = {}): Promise<T> {
   const release = await acquireRepoLock(repo.dvcDir, command, opts);
   try {
+    // Under the lock, before the operation trusts any cache object: objects published without a flush
+    // are re-checked after a reboot, and old records flushed (cache/unflushed.ts).
+    const odb = repo.odb;
+    if (odb?.journal) await odb.journal.settle((p) => odb.recheck(p).then(() => undefined));
     return await fn();
   } finally {
     await release();

@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ObjectStore } from '../cache/odb.ts';
+import { UnflushedJournal } from '../cache/unflushed.ts';
 import type { RepoConfig } from '../dvc/config.ts';
 import { loadRepoConfig } from '../dvc/config.ts';
 import { LockstepError } from '../errors/index.ts';
@@ -38,7 +39,7 @@ export async function openRepo(startDir: string): Promise<Repo> {
   const dvcDir = path.join(root, '.dvc');
   const config = await loadRepoConfig(dvcDir);
   const cacheDir = config.cache.dir ?? path.join(dvcDir, 'cache');
-  const odb = new ObjectStore(cacheDir);
+  const odb = new ObjectStore(cacheDir, UnflushedJournal.forRepo(dvcDir));
   const index = openIndex({ dvcDir });
   return {
     root,

@@ -134,9 +134,13 @@ describe('ObjectBatch (objects published together after one flush)', () => {
       }
       const err = await hashFiles([{ absPath: big, size: 6 * 1024 * 1024 }, ...others], { hashName: 'md5', store: store.layoutDir('md5') }).catch((e: unknown) => e);
       expect(isLockstepError(err, 'DISK_FULL')).toBe(true);
-      // Temp removal is best effort in the background: give it a moment.
-      await new Promise((r) => setTimeout(r, 200));
-      expect((await listAll(store.root)).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+      // Temp removal runs in the background after the error: wait for it (up to 10 s on a loaded machine).
+      let temps = await listAll(store.root);
+      for (let i = 0; i < 100 && temps.some((f) => f.endsWith('.tmp')); i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        temps = await listAll(store.root);
+      }
+      expect(temps.filter((f) => f.endsWith('.tmp'))).toEqual([]);
     } finally {
       await fs.unmount();
     }
