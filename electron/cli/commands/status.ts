@@ -21,10 +21,12 @@ ${CLOUD_STATUS_USAGE}`,
   options: { ...CLOUD_STATUS_OPTIONS },
   allowPositionals: true,
   async run(ctx, values, positionals) {
-    // Loaded on use: `lockstep --help` and other commands do not pay for this operation's imports.
-    const { status } = await import('../../core/ops/status.ts');
     if (values.cloud === true) return runCloudStatus(ctx, values, positionals);
     const repo = await ctx.openRepo();
+    // Stat workers for a large folder boot while this thread loads the operation below.
+    (await import('../../core/ops/status-prepare.ts')).prepareStatus(repo);
+    // Loaded on use: `lockstep --help` and other commands do not pay for this operation's imports.
+    const { status } = await import('../../core/ops/status.ts');
     const result = await status(repo, { targets: positionals, cwd: ctx.cwd, signal: ctx.signal, onProgress: ctx.progress });
     const lines: string[] = [];
     for (const o of result.outputs) {

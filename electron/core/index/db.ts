@@ -3,6 +3,7 @@ import path from 'node:path';
 import Sqlite from 'better-sqlite3';
 import type { Database } from 'better-sqlite3';
 import { LockstepError, fromFsError } from '../errors/index.ts';
+import { forgetChecked, indexIdentity, recordChecked, wasChecked } from './checked-mark.ts';
 import { MIGRATIONS, type Migration } from './migrations/index.ts';
 
 /** An open index database. `db` is for the modules in `index/` (and migrations); everyone else goes through them. */
@@ -45,6 +46,7 @@ export function openIndex(repo: { dvcDir: string }): IndexDb {
   } catch (err) {
     if (!isCorruption(err)) throw wrapSqliteError(err, file);
   }
+  forgetChecked(file);
   for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(file + suffix, { force: true });
   try {
     return { ...openAndMigrate(file), rebuilt: true };
@@ -62,14 +64,20 @@ function wrapSqliteError(err: unknown, file: string): unknown {
 }
 
 function openAndMigrate(file: string): Omit<IndexDb, 'rebuilt'> {
+  // Taken before the connection opens (see checked-mark.ts for why that order is safe).
+  const identity = indexIdentity(file);
   const db = new Sqlite(file, { timeout: 5000 });
   try {
     db.pragma('busy_timeout = 5000');
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
-    // quick_check reads every page once; it is what catches a file damaged past its header (milliseconds for 100k rows).
-    const check = db.pragma('quick_check(1)', { simple: true });
-    if (check !== 'ok') throw Object.assign(new Error(`quick_check: ${String(check)}`), { code: 'SQLITE_CORRUPT' });
+    // quick_check reads every page once; it is what catches a file damaged past its header. It is skipped only
+    // while the files are exactly as when it last passed (a status with nothing changed writes nothing).
+    if (identity === undefined || !wasChecked(file, identity)) {
+      const check = db.pragma('quick_check(1)', { simple: true });
+      if (check !== 'ok') throw Object.assign(new Error(`quick_check: ${String(check)}`), { code: 'SQLITE_CORRUPT' });
+      if (identity !== undefined) recordChecked(file, identity);
+    }
     runMigrations(db, MIGRATIONS);
   } catch (err) {
     db.close();

@@ -35,3 +35,7 @@ export function putSnapshot(index: IndexDb, s: OutputSnapshot): void {
     .run(s.path, s.hashName, s.digest, s.dirOid, s.nfiles, s.size, Date.now());
 }
 
+/** The most files any remembered folder snapshot holds (0 without snapshots): how large a status walk may get. */
+export function largestSnapshot(index: IndexDb): number {
+  return (index.db.prepare('SELECT max(nfiles) FROM output_snapshots').pluck().get() as number | null) ?? 0;
+}

@@ -1,48 +1,39 @@
 import { createHash } from 'node:crypto';
-import type { WalkedFile } from '../workspace/walk.ts';
-
-/** Bytes gathered before one digest update: one native call per block instead of several per file. */
-const BLOCK = 64 * 1024;
-/** Room one record needs besides its path: NUL, then inode, mtime and size as 8 bytes each. */
-const FIXED = 1 + 3 * 8;
+import type { FileBatch } from '../workspace/walk.ts';
+import { STAT_BYTES } from '../workspace/file-batch.ts';
 
 /**
- * Digest of a folder listing: every file's relpath, inode, mtime (ns) and size, in the given order. Two equal
- * digests mean the same files with the same stat identity, which is exactly what makes hash-state entries
- * valid, so a folder whose digest matches its snapshot still hashes to the snapshot's `.dir` oid. A reordered
- * listing only misses (the caller then hashes the usual way); it can never prove a wrong oid.
- * Records are binary (path, NUL, three 64-bit numbers in the machine's byte order): no number-to-text conversion per file.
- * A path holds no NUL, so the encoding is unambiguous.
+ * Names the record layout below. Digests of another layout (older snapshots) never compare equal to these, so
+ * changing the layout only costs one full pass per folder, never a wrong answer.
  */
-export function listingDigest(files: readonly WalkedFile[]): string {
+const LAYOUT = 'b2';
+
+/**
+ * Digest of a folder listing: every file's relpath, inode, mtime (ns) and size, in walk order. Two equal digests
+ * mean the same files with the same stat identity, which is exactly what makes hash-state entries valid, so a
+ * folder whose digest matches its snapshot still hashes to the snapshot's `.dir` oid. A reordered listing only
+ * misses (the caller then hashes the usual way); it can never prove a wrong oid.
+ *
+ * One record per batch, so hashing costs a few native calls per thousand files rather than several per file:
+ * three u32 (byte length of the relPrefix, byte length of the NUL-joined names, number of files), the relPrefix
+ * and the names as UTF-8, then the batch's stats buffer as it is ({@link STAT_BYTES} per file, the machine's
+ * byte order). Lengths make the framing unambiguous; a name holds neither NUL nor '/'.
+ */
+export function listingDigest(batches: readonly FileBatch[]): string {
   const h = createHash('sha256');
-  const buf = Buffer.allocUnsafe(BLOCK);
-  // Numbers go through typed-array views of one 24-byte scratch area: storing a bigint there is a native copy,
-  // whereas Buffer#writeBigUInt64LE does bigint arithmetic (and allocates) for every call.
-  const scratch = new ArrayBuffer(24);
-  const ino = new BigUint64Array(scratch, 0, 1);
-  const mtime = new BigInt64Array(scratch, 8, 1);
-  const size = new Float64Array(scratch, 16, 1);
-  const bytes = new Uint8Array(scratch);
-  let at = 0;
-  for (const f of files) {
-    // A UTF-8 byte is at most 3 per UTF-16 unit: reserve the worst case so the write cannot overflow.
-    if (at + f.relpath.length * 3 + FIXED > BLOCK) {
-      h.update(buf.subarray(0, at));
-      at = 0;
-    }
-    if (f.relpath.length * 3 + FIXED > BLOCK) {
-      h.update(f.relpath); // a path this long is written directly (as UTF-8, like the buffer would)
-    } else {
-      at += buf.write(f.relpath, at, 'utf8');
-    }
-    buf[at++] = 0;
-    ino[0] = f.inode;
-    mtime[0] = f.mtimeNs;
-    size[0] = f.size;
-    buf.set(bytes, at);
-    at += 24;
+  const head = new Uint32Array(3);
+  let count = 0;
+  for (const b of batches) {
+    const prefix = Buffer.from(b.relPrefix, 'utf8');
+    const names = Buffer.from(b.names.join('\0'), 'utf8');
+    head[0] = prefix.length;
+    head[1] = names.length;
+    head[2] = b.names.length;
+    h.update(head);
+    h.update(prefix);
+    h.update(names);
+    h.update(new Uint8Array(b.stats, 0, b.names.length * STAT_BYTES));
+    count += b.names.length;
   }
-  h.update(buf.subarray(0, at));
-  return `${files.length}:${h.digest('hex')}`;
+  return `${LAYOUT}:${count}:${h.digest('hex')}`;
 }

@@ -11,10 +11,11 @@ import { getSnapshot, putSnapshot } from '../index/snapshots.ts';
 import { getHashes, putHashes } from '../index/state.ts';
 import type { RunOptions } from '../jobs/progress.ts';
 import { statEntry } from '../workspace/stat.ts';
+import { batchFiles } from '../workspace/file-batch.ts';
 import type { WalkedFile } from '../workspace/walk.ts';
-import { walkDir } from '../workspace/walk.ts';
+import { walkListing } from '../workspace/walk.ts';
 import { listingDigest } from './listing-digest.ts';
-import { isTempDebris } from './temp-debris.ts';
+import { isTempDebrisName } from './temp-debris.ts';
 
 /** One workspace file with its hash. For a file output, `relpath` is ''. */
 export interface HashedFile {
@@ -93,6 +94,7 @@ export async function hashWorkspaceOutput(absPath: string, opts: HashOutputOptio
 /** A folder's files as walked (temp debris left out), with the digest of that listing. */
 export interface DirListing {
   readonly absPath: string;
+  /** The files as objects, built on first use: the fast path of status needs only the digest. */
   readonly files: WalkedFile[];
   readonly debris: string[];
   readonly digest: string;
@@ -101,14 +103,16 @@ export interface DirListing {
 /** Walks the folder at `absPath` as {@link hashWorkspaceOutput} does, without hashing anything. */
 export async function listDir(absPath: string, opts: Pick<HashOutputOptions, 'repoRoot' | 'ignore' | 'signal'>): Promise<DirListing> {
   // Temp files of a killed Lockstep process are not user data: they are left out, and checkout deletes them.
-  const all = await walkDir(absPath, { repoRoot: opts.repoRoot, ignore: opts.ignore, signal: opts.signal });
-  const debris: string[] = [];
-  const files: WalkedFile[] = [];
-  for (const w of all) {
-    if (isTempDebris(w.absPath)) debris.push(w.absPath);
-    else files.push(w);
-  }
-  return { absPath, files, debris, digest: listingDigest(files) };
+  const walk = await walkListing(absPath, { repoRoot: opts.repoRoot, ignore: opts.ignore, signal: opts.signal, exclude: isTempDebrisName });
+  let files: WalkedFile[] | undefined;
+  return {
+    absPath,
+    get files() {
+      return (files ??= batchFiles(walk.batches));
+    },
+    debris: [...walk.excluded],
+    digest: listingDigest(walk.batches),
+  };
 }
 
 /**

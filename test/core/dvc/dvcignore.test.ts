@@ -50,10 +50,14 @@ describe('loadDvcIgnore (§5.5)', () => {
     ];
     const fast = await loadDvcIgnore(root);
     const slow = await loadDvcIgnore(root);
+    const perDir = await loadDvcIgnore(root);
     for (const [rel, want] of cases) {
       expect(fast.ignores(rel, false), rel).toBe(want);
       // A leading './' takes the general path: both must agree.
       expect(slow.ignores(`./${rel}`, false), `./${rel}`).toBe(want);
+      // The per-directory filter a walk uses answers the same for the file's name.
+      const cut = rel.lastIndexOf('/');
+      expect(perDir.fileNameFilter?.(cut === -1 ? '' : rel.slice(0, cut))(rel.slice(cut + 1)), `filter ${rel}`).toBe(want);
     }
   });
 

@@ -1,8 +1,10 @@
 import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { mkdir, stat, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isLockstepError } from '../../../electron/core/errors/index.ts';
+import { adoptPrestartedPool, prestartStatPool } from '../../../electron/core/workspace/stat-pool.ts';
 import { walkDir, type IgnoreMatcher } from '../../../electron/core/workspace/walk.ts';
 import { statEntry } from '../../../electron/core/workspace/stat.ts';
 import { makeTempDir } from '../../helpers/tmp.ts';
@@ -117,6 +119,21 @@ describe('walkDir', () => {
     for (const statWorker of ['always', 'never'] as const) {
       await expect(walkDir(data, { repoRoot: repo, ignore: matcher(), statWorker })).rejects.toMatchObject({ code: 'BAD_TARGET', data: { path: path.join(big, 'broken') } });
     }
+  });
+
+  it('adopts stat workers a command started ahead, only in a walk that may use workers', async () => {
+    const big = path.join(data, 'big');
+    mkdirSync(big);
+    for (let i = 0; i < 5000; i++) writeFileSync(path.join(big, `f${i}.txt`), `file ${i}`);
+    const here = await walkDir(data, { repoRoot: repo, ignore: matcher(), statWorker: 'never' });
+    prestartStatPool('always');
+    expect(await walkDir(data, { repoRoot: repo, ignore: matcher(), statWorker: 'never' })).toEqual(here);
+    const left = adoptPrestartedPool(); // a walk told not to use workers left them waiting
+    expect(left).toBeDefined();
+    left?.close();
+    prestartStatPool('always');
+    expect(await walkDir(data, { repoRoot: repo, ignore: matcher(), statWorker: 'auto' })).toEqual(here);
+    expect(adoptPrestartedPool()).toBeUndefined(); // this walk took them (and closed them when done)
   });
 
   it('stops with ABORTED when cancelled', async () => {
