@@ -139,12 +139,45 @@ describe('renderer', () => {
     };
     setup({ 'timeline:page': (i) => ok({ total: 10_000, offset: i.offset, commits: Array.from({ length: i.limit as number }, (_, n) => (n + (i.offset as number) === 0 ? wide : commit(n + (i.offset as number)))) }) });
     await screen.findByText('Commit number 1');
-    const slots = [...document.querySelectorAll<HTMLElement>('.trow-slot')];
-    expect(slots[3]!.style.height).toBe('80px');
-    expect(slots[3]!.style.transform).toBe('translateY(240px)');
+    const fourth = document.querySelector<HTMLElement>('[role="option"][aria-posinset="4"]')!;
+    expect(fourth.style.height).toBe('80px');
+    expect(fourth.style.transform).toBe('translateY(240px)');
+    expect(fourth.getAttribute('aria-setsize')).toBe('10000');
     expect(screen.getByText('+ data/part0 +1 file (+10 B)')).toBeTruthy();
     expect(screen.queryByText(/data\/part4/)).toBeNull();
     expect(screen.getByText('+2 more').getAttribute('title')).toBe('data/part4\ndata/part5');
+  });
+
+  it('reuses row elements as the list scrolls, each showing the commit at its own position', async () => {
+    setup();
+    await screen.findByText('Commit number 0');
+    const list = screen.getByRole('listbox', { name: 'Timeline' });
+    let offset = 0;
+    // jsdom has no scrolling: report the offset the list reads, then fire the scroll it listens to.
+    Object.defineProperty(list, 'scrollTop', { configurable: true, get: () => offset });
+    const scrollTo = async (px: number, lastRow: number) => {
+      offset = px;
+      fireEvent.scroll(list);
+      await screen.findByText(`Commit number ${lastRow}`);
+    };
+    const rowElements = () => [...document.querySelectorAll<HTMLElement>('[role="option"]')];
+    await scrollTo(9 * 80, 21);
+    const before = rowElements();
+    await scrollTo(18 * 80, 30);
+    const after = rowElements();
+    // Nine rows entered the window; they took over the elements of the nine that left it rather than
+    // each getting a new element (a new element costs the browser a fresh style, layout and paint).
+    const entered = after.filter((el) => Number(el.getAttribute('aria-posinset')) > 22).length;
+    const created = after.filter((el) => !before.includes(el)).length;
+    expect(entered).toBe(9);
+    expect(created).toBeLessThan(entered / 2);
+    expect(screen.queryByText('Commit number 13')).toBeNull();
+    // Every row in the DOM shows the commit its position says and sits where its own index puts it.
+    for (const el of after) {
+      const index = Number(el.getAttribute('aria-posinset')) - 1;
+      expect(el.querySelector('.trow-msg')!.textContent).toBe(`Commit number ${index}`);
+      expect(el.style.transform).toBe(`translateY(${index * 80}px)`);
+    }
   });
 
   it('reports a failed request as a banner instead of throwing', async () => {

@@ -1,8 +1,9 @@
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useVirtualizer, type VirtualItem } from '@tanstack/react-virtual';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import type { AppState } from '../../store/index.ts';
 import { useApp } from '../../store/react.ts';
 import { PAGE_SIZE } from '../../store/timeline-slice.ts';
-import { ROW_HEIGHT, TimelineRow } from './TimelineRow.tsx';
+import { ROW_HEIGHT, rowStyle, TimelineRow } from './TimelineRow.tsx';
 
 /**
  * Rows rendered beyond each edge of the viewport. A few are enough: rows render in the same frame as the
@@ -11,7 +12,46 @@ import { ROW_HEIGHT, TimelineRow } from './TimelineRow.tsx';
 const OVERSCAN = 4;
 const rowSize = () => ROW_HEIGHT;
 /** Rows loaded ahead of the viewport in the direction of travel (and behind it), see the effect below. */
-const PREFETCH = PAGE_SIZE / 2;
+const PREFETCH = PAGE_SIZE;
+
+/**
+ * The list's store selectors, defined once. The list renders on every scrolled frame, and an inline
+ * selector is a new function each time: React's external-store hook then queues a passive effect to
+ * record it, so every frame would pay for an extra scheduler task after it.
+ */
+const pick = {
+  total: (s: AppState) => s.total,
+  rows: (s: AppState) => s.rows,
+  loaded: (s: AppState) => s.timelineLoaded,
+  selectedOid: (s: AppState) => s.selectedOid,
+  ensureRows: (s: AppState) => s.ensureRows,
+  selectCommit: (s: AppState) => s.selectCommit,
+  moveSelection: (s: AppState) => s.moveSelection,
+};
+
+/**
+ * How many row slots the list cycles through: at least the longest window the virtualizer can return
+ * for a viewport this tall (the rows it cuts, one partly shown row, the overscan on both sides), so any
+ * window maps to distinct slots. Sized for the whole window rather than the list alone, so it is the
+ * same from the first render (before the list is measured) on and changes only on a window resize.
+ */
+function ringSize(listHeight: number, windowLength: number): number {
+  const height = Math.max(listHeight, typeof window === 'undefined' ? 0 : window.innerHeight);
+  return Math.max(windowLength, Math.ceil(height / ROW_HEIGHT) + 1 + 2 * OVERSCAN);
+}
+
+/**
+ * The window's rows ordered by slot (index modulo `ring`) rather than by index. Rows are keyed by slot,
+ * so the row leaving the window is reused for the row entering it and a scrolled frame only updates
+ * text in place. Keeping the children in slot order means React never moves a DOM node either: moving
+ * one detaches and re-attaches it, and the browser then styles, lays out and paints it from scratch.
+ * Rows are positioned absolutely, so DOM order does not show; aria-posinset tells assistive technology
+ * the real order.
+ */
+function inSlotOrder(items: VirtualItem[], ring: number): VirtualItem[] {
+  const cut = items.findIndex((vi) => vi.index % ring === 0);
+  return cut > 0 ? [...items.slice(cut), ...items.slice(0, cut)] : items;
+}
 
 /**
  * The commit timeline: a virtual list (only visible rows exist in the DOM), loading pages from the
@@ -21,13 +61,13 @@ const PREFETCH = PAGE_SIZE / 2;
  * scrolling through 10,000 commits costs the same per frame at the end as at the start.
  */
 export function Timeline() {
-  const total = useApp((s) => s.total);
-  const rows = useApp((s) => s.rows);
-  const loaded = useApp((s) => s.timelineLoaded);
-  const selectedOid = useApp((s) => s.selectedOid);
-  const ensureRows = useApp((s) => s.ensureRows);
-  const selectCommit = useApp((s) => s.selectCommit);
-  const moveSelection = useApp((s) => s.moveSelection);
+  const total = useApp(pick.total);
+  const rows = useApp(pick.rows);
+  const loaded = useApp(pick.loaded);
+  const selectedOid = useApp(pick.selectedOid);
+  const ensureRows = useApp(pick.ensureRows);
+  const selectCommit = useApp(pick.selectCommit);
+  const moveSelection = useApp(pick.moveSelection);
   const parentRef = useRef<HTMLDivElement>(null);
 
   const virtualizer = useVirtualizer({
@@ -41,11 +81,15 @@ export function Timeline() {
   const items = virtualizer.getVirtualItems();
   const first = items[0]?.index ?? 0;
   const last = items.at(-1)?.index ?? 0;
+  const ring = ringSize(virtualizer.scrollRect?.height ?? 0, items.length);
 
-  // Ask for rows half a page before they scroll into view: a page that arrives while its rows are on
+  // Ask for rows a whole page before they scroll into view: a page that arrives while its rows are on
   // screen renders them twice (placeholder, then row), which in a fast fling costs a dropped frame at
-  // every page boundary.
-  useEffect(() => {
+  // every page boundary. A fling moves about ten rows a frame, so a page ahead gives the server some
+  // twenty frames to answer (with half a page, placeholders still reached the screen now and then on a
+  // loaded machine). A layout effect, not a passive one: it runs inside the scroll's own render, where
+  // a passive effect would cost every scrolled frame an extra scheduler task.
+  useLayoutEffect(() => {
     if (total > 0) void ensureRows(Math.max(0, first - PREFETCH), Math.min(total, last + 1 + PREFETCH));
   }, [first, last, total, ensureRows]);
 
@@ -69,11 +113,14 @@ export function Timeline() {
   return (
     <div ref={parentRef} className="timeline" tabIndex={0} role="listbox" aria-label="Timeline" onKeyDown={onKey}>
       <div className="timeline-body" style={{ height: virtualizer.getTotalSize() }}>
-        {items.map((vi) => {
+        {inSlotOrder(items, ring).map((vi) => {
           const c = rows[vi.index];
-          return (
-            <div key={vi.key} className="trow-slot" style={{ height: ROW_HEIGHT, transform: `translateY(${vi.start}px)` }}>
-              {c ? <TimelineRow commit={c} selected={c.oid === selectedOid} onSelect={selectCommit} /> : <div className="trow placeholder muted">Loading…</div>}
+          const key = vi.index % ring;
+          return c ? (
+            <TimelineRow key={key} commit={c} index={vi.index} total={total} top={vi.start} selected={c.oid === selectedOid} onSelect={selectCommit} />
+          ) : (
+            <div key={key} className="trow placeholder muted" aria-busy="true" style={rowStyle(vi.start)}>
+              Loading…
             </div>
           );
         })}

@@ -21,17 +21,31 @@ export function launchChromium(): Promise<Browser> {
 /** Frame gaps recorded while scrolling a scroll container from top to bottom, `stepPx` per frame. */
 export interface ScrollTrace {
   readonly frameMs: number[];
+  /** Frames whose viewport still showed rows waiting for their data (`pendingSelector`). */
+  readonly pendingFrames: number;
   readonly scrollHeight: number;
   readonly totalMs: number;
+}
+
+/** What scrollThrough moves and watches. */
+export interface ScrollOptions {
+  /** Pixels per animation frame. */
+  readonly stepPx: number;
+  /**
+   * Rows still waiting for their data (placeholders). A frame that shows them is cheaper than one that
+   * shows real rows, so the trace counts them: a fast frame time must come with real rows on screen.
+   */
+  readonly pendingSelector?: string;
+  readonly maxFrames?: number;
 }
 
 /**
  * Scrolls the element matching `selector` to its end, moving `stepPx` each animation frame, and records
  * the time between consecutive frames. Stops at the bottom or after `maxFrames`.
  */
-export async function scrollThrough(page: Page, selector: string, stepPx: number, maxFrames = 20_000): Promise<ScrollTrace> {
+export async function scrollThrough(page: Page, selector: string, opts: ScrollOptions): Promise<ScrollTrace> {
   return page.evaluate(
-    ({ selector, stepPx, maxFrames }) =>
+    ({ selector, stepPx, pendingSelector, maxFrames }) =>
       new Promise<ScrollTrace>((resolve, reject) => {
         const el = document.querySelector(selector);
         if (!el) {
@@ -39,14 +53,28 @@ export async function scrollThrough(page: Page, selector: string, stepPx: number
           return;
         }
         const frameMs: number[] = [];
+        let pendingFrames = 0;
         const t0 = performance.now();
         let last = 0;
+        // Checked at the offset the list has just rendered for (its scroll handler runs before
+        // animation-frame callbacks): were the rows it put in the viewport real rows or placeholders?
+        const showsPending = () => {
+          if (!pendingSelector) return false;
+          const view = el.getBoundingClientRect();
+          for (const p of el.querySelectorAll(pendingSelector)) {
+            const r = p.getBoundingClientRect();
+            if (r.bottom > view.top && r.top < view.bottom) return true;
+          }
+          return false;
+        };
         const tick = (t: number) => {
-          if (last > 0) frameMs.push(t - last);
+          const isFrame = last > 0;
+          if (isFrame) frameMs.push(t - last);
           last = t;
           const atEnd = el.scrollTop + el.clientHeight >= el.scrollHeight - 1;
+          if (isFrame && showsPending()) pendingFrames++;
           if (atEnd || frameMs.length >= maxFrames) {
-            resolve({ frameMs, scrollHeight: el.scrollHeight, totalMs: performance.now() - t0 });
+            resolve({ frameMs, pendingFrames, scrollHeight: el.scrollHeight, totalMs: performance.now() - t0 });
             return;
           }
           el.scrollTop += stepPx;
@@ -54,7 +82,7 @@ export async function scrollThrough(page: Page, selector: string, stepPx: number
         };
         requestAnimationFrame(tick);
       }),
-    { selector, stepPx, maxFrames },
+    { selector, stepPx: opts.stepPx, pendingSelector: opts.pendingSelector ?? '', maxFrames: opts.maxFrames ?? 20_000 },
   );
 }
 
@@ -78,6 +106,10 @@ export async function rendererPids(browser: Browser): Promise<number[]> {
 /**
  * Samples the renderers' memory every 100 ms until `stop()`. The page under test is by far the largest
  * renderer (spare and utility renderers hold a few MiB), so the maxima are the page's.
+ *
+ * Not free: the kernel builds smaps_rollup by walking the process's page tables under its memory-map
+ * lock, about 5-10 ms of CPU per Chromium renderer, so sampling three renderers takes a third of a core
+ * and can stall the renderer's own mmap calls. Never run it while timing frames.
  */
 export function sampleRendererMemory(pids: readonly number[]): { stop(): RendererMemory } {
   let peakPrivate = 0;
