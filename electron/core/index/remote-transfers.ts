@@ -71,6 +71,12 @@ export function getPartialDownload(index: IndexDb, remoteUrl: string, key: strin
   return index.db.prepare<[string, string], PartialDownloadRow>('SELECT key, path, etag, size FROM partial_downloads WHERE remote = ? AND key = ?').get(remoteUrl, key);
 }
 
+/** Every remembered partial download of one remote, by key: one query for a whole fetch instead of one per object. */
+export function listPartialDownloads(index: IndexDb, remoteUrl: string): Map<string, PartialDownloadRow> {
+  const rows = index.db.prepare<[string], PartialDownloadRow>('SELECT key, path, etag, size FROM partial_downloads WHERE remote = ?').all(remoteUrl);
+  return new Map(rows.map((r) => [r.key, r]));
+}
+
 /** Remembers where a download is being written and which version (etag) of the object it is. */
 export function putPartialDownload(index: IndexDb, remoteUrl: string, row: PartialDownloadRow): void {
   index.db.prepare('INSERT OR REPLACE INTO partial_downloads (remote, key, path, etag, size, started_at) VALUES (?, ?, ?, ?, ?, ?)').run(remoteUrl, row.key, row.path, row.etag, row.size, Date.now());

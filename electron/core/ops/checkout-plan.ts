@@ -7,6 +7,7 @@ import type { HashName } from '../hash/hash-pool.ts';
 import type { IndexDb } from '../index/db.ts';
 import type { RunOptions } from '../jobs/progress.ts';
 import type { TrackedOutput } from '../repo/outputs.ts';
+import { runPool } from '../remote/pool.ts';
 import { missingObjects } from './cache-presence.ts';
 import type { WorkspaceState } from './workspace-state.ts';
 import { hashWorkspaceOutput } from './workspace-state.ts';
@@ -141,6 +142,9 @@ function diff(t: TrackedOutput, desired: Desired, ws: WorkspaceState, relink: bo
   return { ops, typeChange };
 }
 
+/** Objects checked at once (stat, or a re-hash with `verify`). */
+const CHECK_CONCURRENCY = 16;
+
 /** Missing objects fail the output; objects that are not read-only (or all, with `verify`) are re-hashed first. */
 async function checkObjects(odb: ObjectStore, oids: readonly string[], hashName: HashName, verify: boolean): Promise<OutputPlan['failure']> {
   const unique = [...new Set(oids)];
@@ -149,7 +153,8 @@ async function checkObjects(odb: ObjectStore, oids: readonly string[], hashName:
     return { reason: 'missing', objects: missing, message: `${missing.length} object(s) are not in the cache (first: ${missing[0]}). Fetch them from a remote (lockstep pull) first.` };
   }
   const corrupt: string[] = [];
-  for (const oid of unique) {
+  // Checked several at a time: one stat after another made this a second-long wait for 5,000 objects.
+  await runPool(unique, CHECK_CONCURRENCY, async (oid) => {
     if (verify) {
       try {
         await odb.verify(oid, hashName);
@@ -157,12 +162,12 @@ async function checkObjects(odb: ObjectStore, oids: readonly string[], hashName:
         if (isLockstepError(err, 'CORRUPT_OBJECT') || isLockstepError(err, 'MISSING_OBJECT')) corrupt.push(oid);
         else throw err;
       }
-      continue;
+      return;
     }
     const st = await stat(odb.pathFor(oid, hashName));
     // Read-only objects are trusted as DVC does; anything else may have been edited through a link.
     if ((st.mode & 0o777) !== 0o444 && !(await odb.has(oid, hashName))) corrupt.push(oid);
-  }
+  });
   if (corrupt.length > 0) {
     return { reason: 'corrupt', objects: corrupt, message: `${corrupt.length} cache object(s) do not match their hash (first: ${corrupt[0]}); they were moved to the cache's quarantine folder. Fetch them again from a remote or re-add the data.` };
   }

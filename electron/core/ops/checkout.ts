@@ -7,10 +7,11 @@ import type { HashName } from '../hash/hash-pool.ts';
 import { throwIfAborted } from '../jobs/abort.ts';
 import type { RunOptions } from '../jobs/progress.ts';
 import { throttleProgress } from '../jobs/progress.ts';
-import { putHashes } from '../index/state.ts';
+import { putHashes, type StateRow } from '../index/state.ts';
 import { withRepoLock } from '../repo/lock.ts';
 import type { Repo } from '../repo/open-repo.ts';
 import { collectOutputs } from '../repo/outputs.ts';
+import { runPool } from '../remote/pool.ts';
 import { linkFromCache } from '../workspace/link.ts';
 import { statEntry } from '../workspace/stat.ts';
 import type { CheckoutPlan, FileOp, OutputPlan } from './checkout-plan.ts';
@@ -137,16 +138,17 @@ async function apply(repo: Repo, plan: CheckoutPlan, run: RunOptions): Promise<C
     if (p.typeChange && !p.isDir) await rm(p.tracked.absPath, { recursive: true, force: true }).catch((err: unknown) => { throw fromFsError(err, p.tracked.absPath, 'remove'); });
     else if (p.isDir) await pruneEmptyDirs(p.tracked.absPath, p.tracked.absPath);
     if (p.isDir) await mkdir(p.tracked.absPath, { recursive: true }).catch((err: unknown) => { throw fromFsError(err, p.tracked.absPath, 'create'); });
-    const stateRows = [];
-    for (const op of p.ops) {
-      throwIfAborted(run.signal);
+    const stateRows: StateRow[] = [];
+    const madeDirs = new Set<string>();
+    // Files are independent (each written under a temp name and renamed), so several are made at once:
+    // one at a time, a folder of small files waited on the file system for every step of every file.
+    await runPool(p.ops.filter((op): op is Exclude<FileOp, { kind: 'delete' }> => op.kind !== 'delete'), LINK_CONCURRENCY, async (op) => {
       if (op.kind === 'chmod') {
         await setExec(op.abs, op.isexec);
         counts.chmodded++;
-        continue;
+        return;
       }
-      if (op.kind === 'delete') continue;
-      await linkFromCache(repo.odb.pathFor(op.md5, p.hashName), op.abs, types, { isexec: op.isexec });
+      await linkFromCache(repo.odb.pathFor(op.md5, p.hashName), op.abs, types, { isexec: op.isexec, madeDirs });
       const st = await statEntry(op.abs);
       stateRows.push({ path: op.abs, inode: st.inode, mtimeNs: st.mtimeNs, size: st.size, hashName: p.hashName, md5: op.md5 });
       if (op.kind === 'create') counts.created++;
@@ -156,12 +158,15 @@ async function apply(repo: Repo, plan: CheckoutPlan, run: RunOptions): Promise<C
       progress({ phase: 'checkout', loaded: done, total, unit: 'files', current: relDisplay(p, op) });
       // Remember what was written in batches: a kill loses at most one batch of state, which only costs re-hashing.
       if (stateRows.length >= 500) putHashes(repo.index, stateRows.splice(0));
-    }
+    }, { signal: run.signal });
     putHashes(repo.index, stateRows);
     results.push({ path: p.tracked.relPath, source: p.tracked.source.file, ...counts });
   }
   return results;
 }
+
+/** Files linked at once: enough to keep the file system's thread pool busy while the next ones are set up. */
+const LINK_CONCURRENCY = 16;
 
 function relDisplay(p: OutputPlan, op: FileOp): string {
   return op.rel ? `${p.tracked.relPath}/${op.rel}` : p.tracked.relPath;

@@ -4,6 +4,7 @@ import { Agent as HttpsAgent } from 'node:https';
 import { S3Client } from '@aws-sdk/client-s3';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { LockstepError } from '../errors/index.ts';
+import { S3ObjectHttp } from './s3-object-http.ts';
 import { s3RequestParams, type S3RequestParams } from './s3-request-params.ts';
 
 /** The remote options (dvc-format.md §5.3) that shape the S3 client. Values arrive as config strings. */
@@ -41,6 +42,12 @@ export interface S3ClientBundle {
   readonly endpoint?: string;
   /** Encryption and ACL fields from the remote's options, added to every request that needs them. */
   readonly params: S3RequestParams;
+  /**
+   * The lean GET/PUT transport for `bucket` (see s3-object-http.ts), sharing the SDK's credentials and
+   * sockets; null when only the SDK knows how to reach the bucket (endpoint from AWS_ENDPOINT_URL*, an
+   * endpoint that needs another auth scheme than SigV4).
+   */
+  objectHttp(bucket: string): Promise<S3ObjectHttp | null>;
   close(): void;
 }
 
@@ -91,6 +98,8 @@ export function createS3Client(remoteName: string, opts: S3RemoteOptions, maxSoc
     : anonymous
       ? { accessKeyId: '', secretAccessKey: '' }
       : fromNodeProviderChain({ profile, filepath: str(opts, 'credentialpath'), configFilepath: str(opts, 'configpath') });
+  const connectTimeoutMs = seconds(opts, 'connect_timeout', 15) * 1000;
+  const socketTimeoutMs = seconds(opts, 'read_timeout', 60) * 1000;
   const client = new S3Client({
     region: str(opts, 'region') ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
     endpoint,
@@ -103,17 +112,36 @@ export function createS3Client(remoteName: string, opts: S3RemoteOptions, maxSoc
     credentials,
     ...(anonymous ? { signer: { sign: async (req) => req } } : {}),
     requestHandler: {
-      connectionTimeout: seconds(opts, 'connect_timeout', 15) * 1000,
+      connectionTimeout: connectTimeoutMs,
       // Idle-socket timeout: a server that stalls mid-body is given up on and the transfer retried.
-      socketTimeout: seconds(opts, 'read_timeout', 60) * 1000,
+      socketTimeout: socketTimeoutMs,
       httpAgent,
       httpsAgent,
     },
   });
+  const objectHttp = async (bucket: string): Promise<S3ObjectHttp | null> => {
+    if (endpoint === undefined && (process.env.AWS_ENDPOINT_URL || process.env.AWS_ENDPOINT_URL_S3)) return null;
+    const cfg = client.config;
+    const region = await cfg.region();
+    // The SDK's own endpoint rules say where the bucket lives (partitions, FIPS, dual-stack, custom endpoints).
+    const resolved = cfg.endpointProvider({
+      Region: region, UseFIPS: await cfg.useFipsEndpoint(), UseDualStack: await cfg.useDualstackEndpoint(),
+      ForcePathStyle: true, Bucket: bucket, ...(endpoint === undefined ? {} : { Endpoint: endpoint }),
+    });
+    const schemes = resolved.properties?.authSchemes as { name?: string; signingRegion?: string }[] | undefined;
+    const scheme = schemes?.[0];
+    if (scheme !== undefined && scheme.name !== 'sigv4') return null;
+    return new S3ObjectHttp({
+      bucketUrl: resolved.url.href, region: scheme?.signingRegion ?? region,
+      credentials: anonymous ? null : () => cfg.credentials(),
+      httpAgent, httpsAgent, connectTimeoutMs, socketTimeoutMs,
+    });
+  };
   return {
     client,
     endpoint,
     params,
+    objectHttp,
     close: () => {
       client.destroy();
       httpAgent.destroy();

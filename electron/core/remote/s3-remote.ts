@@ -11,6 +11,8 @@ import { withRetry, DEFAULT_RETRY, type RetryPolicy } from './retry.ts';
 import type { S3ClientBundle } from './s3-client.ts';
 import { httpStatus, mapS3Error } from './s3-errors.ts';
 import { multipartUpload } from './s3-multipart.ts';
+import type { S3ObjectHttp } from './s3-object-http.ts';
+import { requestParamHeaders } from './s3-request-params.ts';
 import type { ObjectRef, ReadOptions, Remote, RemoteObjectStat, RemoteReadStream, UploadOptions } from './types.ts';
 
 const MiB = 1024 * 1024;
@@ -41,6 +43,10 @@ export class S3Remote implements Remote {
   readonly prefix: string;
   private readonly s3: S3ClientBundle;
   private readonly tuning: S3Tuning;
+  /** Encryption/ACL fields as headers, for the requests sent without the SDK. */
+  private readonly readHeaders: Record<string, string>;
+  private readonly writeHeaders: Record<string, string>;
+  private leanHttp: Promise<S3ObjectHttp | null> | undefined;
 
   constructor(name: string, url: string, loc: { bucket: string; prefix: string }, s3: S3ClientBundle, tuning: S3Tuning = DEFAULT_S3_TUNING) {
     this.name = name;
@@ -49,6 +55,18 @@ export class S3Remote implements Remote {
     this.prefix = loc.prefix;
     this.s3 = s3;
     this.tuning = tuning;
+    this.readHeaders = requestParamHeaders(s3.params.customerKey);
+    this.writeHeaders = requestParamHeaders(s3.params.write);
+  }
+
+  /**
+   * The lean transport for object GETs and single PUTs (s3-object-http.ts), resolved once. When the SDK's
+   * endpoint rules cannot be applied to it (an odd bucket name, say) the SDK path is used instead, which
+   * then reports the problem in its own words.
+   */
+  private lean(): Promise<S3ObjectHttp | null> {
+    this.leanHttp ??= this.s3.objectHttp(this.bucket).catch(() => null);
+    return this.leanHttp;
   }
 
   private full(key: string): string {
@@ -118,18 +136,29 @@ export class S3Remote implements Remote {
   }
 
   private async putSingle(srcAbs: string, key: string, opts: UploadOptions): Promise<string | undefined> {
+    const lean = await this.lean();
     const res = await withRetry(async () => {
       const counter = countingStream(opts.onBytes);
       const src = createReadStream(srcAbs);
       src.on('error', (e) => counter.stream.destroy(e));
       src.pipe(counter.stream);
+      const contentMd5 = opts.md5 === undefined ? undefined : md5HexToBase64(opts.md5);
       try {
-        const out = await this.s3.client.send(new PutObjectCommand({
-          Bucket: this.bucket, Key: this.full(key), Body: counter.stream, ContentLength: opts.size,
-          ContentMD5: opts.md5 === undefined ? undefined : md5HexToBase64(opts.md5),
-          ...this.s3.params.write,
-        }), { abortSignal: opts.signal });
-        return { etag: cleanEtag(out.ETag), md5: counter.hash.digest('hex'), sent: counter.bytes() };
+        let etag: string | undefined;
+        if (lean !== null) {
+          const out = await lean.send({
+            method: 'PUT', key: this.full(key), body: counter.stream, signal: opts.signal,
+            headers: { 'content-length': String(opts.size), 'content-type': 'application/octet-stream', ...(contentMd5 === undefined ? {} : { 'content-md5': contentMd5 }), ...this.writeHeaders },
+          });
+          out.resume(); // drain the (empty) answer so the socket goes back to the pool
+          etag = out.headers.etag;
+        } else {
+          etag = (await this.s3.client.send(new PutObjectCommand({
+            Bucket: this.bucket, Key: this.full(key), Body: counter.stream, ContentLength: opts.size, ContentMD5: contentMd5,
+            ...this.s3.params.write,
+          }), { abortSignal: opts.signal })).ETag;
+        }
+        return { etag: cleanEtag(etag), md5: counter.hash.digest('hex'), sent: counter.bytes() };
       } catch (err) {
         src.destroy();
         opts.onBytes?.(-counter.bytes());
@@ -143,8 +172,17 @@ export class S3Remote implements Remote {
 
   async read(key: string, opts: ReadOptions = {}): Promise<RemoteReadStream> {
     const offset = opts.offset ?? 0;
-    const res = await this.call(key, 'download', opts.signal, async () => {
+    const lean = await this.lean();
+    const res = await this.call(key, 'download', opts.signal, async (): Promise<{ Body?: unknown; ContentRange?: string; ContentLength?: number; ETag?: string }> => {
       try {
+        if (lean !== null) {
+          const r = await lean.send({
+            method: 'GET', key: this.full(key), signal: opts.signal,
+            headers: { ...(offset > 0 ? { range: `bytes=${offset}-` } : {}), ...(opts.ifMatch === undefined ? {} : { 'if-match': `"${opts.ifMatch}"` }), ...this.readHeaders },
+          });
+          const length = r.headers['content-length'];
+          return { Body: r, ContentRange: r.headers['content-range'], ContentLength: length === undefined ? undefined : Number(length), ETag: r.headers.etag };
+        }
         return await this.s3.client.send(new GetObjectCommand({
           Bucket: this.bucket, Key: this.full(key), Range: offset > 0 ? `bytes=${offset}-` : undefined, IfMatch: opts.ifMatch === undefined ? undefined : `"${opts.ifMatch}"`,
           ...this.s3.params.customerKey,

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { LockstepError } from '../errors/index.ts';
 
 /** The remote options (dvc-format.md §5.3) as they come out of the config: strings, or lists from commas. */
@@ -64,4 +65,33 @@ export function s3RequestParams(remoteName: string, opts: Options): S3RequestPar
     customerKey,
     etagIsMd5: sse !== 'aws:kms' && sse !== 'aws:kms:dsse' && algorithm === undefined,
   };
+}
+
+/** The HTTP header each request field above travels in. */
+const HEADER_OF: Readonly<Record<string, string>> = {
+  ServerSideEncryption: 'x-amz-server-side-encryption',
+  SSEKMSKeyId: 'x-amz-server-side-encryption-aws-kms-key-id',
+  SSECustomerAlgorithm: 'x-amz-server-side-encryption-customer-algorithm',
+  SSECustomerKey: 'x-amz-server-side-encryption-customer-key',
+  ACL: 'x-amz-acl',
+  GrantRead: 'x-amz-grant-read',
+  GrantReadACP: 'x-amz-grant-read-acp',
+  GrantWriteACP: 'x-amz-grant-write-acp',
+  GrantFullControl: 'x-amz-grant-full-control',
+};
+
+/**
+ * The request fields of {@link S3RequestParams} as HTTP headers, for requests sent without the SDK. SSE-C
+ * also needs the key's md5 (the SDK adds it on its own). A field without a known header is an error, so
+ * a field added above cannot be dropped silently on that path.
+ */
+export function requestParamHeaders(fields: Readonly<Record<string, string>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [field, value] of Object.entries(fields)) {
+    const header = HEADER_OF[field];
+    if (header === undefined) throw new LockstepError('INTERNAL', `No HTTP header is known for the S3 request field ${field}.`, { field });
+    out[header] = value;
+    if (field === 'SSECustomerKey') out['x-amz-server-side-encryption-customer-key-md5'] = createHash('md5').update(Buffer.from(value, 'base64')).digest('base64');
+  }
+  return out;
 }

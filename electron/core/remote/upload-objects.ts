@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
-import type { ObjectStore } from '../cache/odb.ts';
-import { LockstepError, isLockstepError } from '../errors/index.ts';
+import { OBJECT_MODE, type ObjectStore } from '../cache/odb.ts';
+import { LockstepError, fromFsError, isLockstepError } from '../errors/index.ts';
 import type { IndexDb } from '../index/db.ts';
 import { finishMultipart, listMultiparts } from '../index/remote-transfers.ts';
 import type { ProgressFn } from '../jobs/progress.ts';
@@ -82,11 +82,9 @@ export async function uploadObjects(p: UploadParams): Promise<UploadResult> {
   const candidates = [...files.entries()].filter(([k]) => !onRemote.has(k));
   await runPool(candidates, p.jobs, async ([key, ref]) => {
     const abs = p.odb.pathFor(ref.oid, ref.hashName);
-    if (!(await p.odb.has(ref.oid, ref.hashName))) {
-      missingLocal.add(key);
-      return;
-    }
-    toSend.push({ ref, key, abs, size: (await stat(abs)).size });
+    const size = await localSize(p.odb, ref, abs);
+    if (size === undefined) missingLocal.add(key);
+    else toSend.push({ ref, key, abs, size });
   }, { signal: p.signal });
   const dirsToSend: { ref: ObjectRef; key: string; abs: string; size: number; group: ObjectGroup }[] = [];
   for (const g of p.groups) {
@@ -140,6 +138,23 @@ export async function uploadObjects(p: UploadParams): Promise<UploadResult> {
   }
   if (p.index) result.abortedStaleUploads = await abortStaleUploads(p.remote, p.index, onRemote);
   return result;
+}
+
+/**
+ * Size of a valid local object, or undefined when it is missing or damaged. One stat answers for the usual
+ * read-only (trusted) object; anything else goes through `ObjectStore.has`, which re-hashes it.
+ */
+async function localSize(odb: ObjectStore, ref: ObjectRef, abs: string): Promise<number | undefined> {
+  let st;
+  try {
+    st = await stat(abs);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    throw fromFsError(err, abs, 'check the cache object');
+  }
+  if (st.isFile() && (st.mode & 0o777) === OBJECT_MODE) return st.size;
+  return (await odb.has(ref.oid, ref.hashName)) ? (await stat(abs)).size : undefined;
 }
 
 async function abortStaleUploads(remote: Remote, index: IndexDb, present: Set<string>): Promise<number> {

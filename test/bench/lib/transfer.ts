@@ -11,6 +11,8 @@ import type { S3Server } from './s3.ts';
 export interface RoundTrip {
   readonly push: TimedRun;
   readonly pull: TimedRun;
+  /** Where the pull wrote (already removed unless `keepOutput` was set). */
+  readonly output: string;
 }
 
 /**
@@ -26,6 +28,8 @@ export async function lockstepRoundTrip(opts: {
   readonly outPath: string;
   readonly expectFiles: number;
   readonly expectBytes: number;
+  /** Leave the clone for the caller to remove later (so the deletion does not fall into another measurement). */
+  readonly keepOutput?: boolean;
 }): Promise<RoundTrip> {
   const { repo, server, prefix } = opts;
   const env = s3Env();
@@ -43,8 +47,8 @@ export async function lockstepRoundTrip(opts: {
   if (got.files !== opts.expectFiles || got.bytes !== opts.expectBytes) {
     throw new Error(`after lockstep pull the clone has ${got.files} files / ${got.bytes} bytes at ${opts.outPath}, expected ${opts.expectFiles} / ${opts.expectBytes}`);
   }
-  await rm(clone, { recursive: true, force: true });
-  return { push, pull };
+  if (!opts.keepOutput) await rm(clone, { recursive: true, force: true });
+  return { push, pull, output: clone };
 }
 
 /** `rclone copy SRC s3r:bench/<prefix>` then `rclone copy` back into a fresh dir, with the same checks. */
@@ -55,6 +59,8 @@ export async function rcloneRoundTrip(opts: {
   readonly workDir: string;
   readonly expectFiles: number;
   readonly expectBytes: number;
+  /** Leave the downloaded copy for the caller to remove later. */
+  readonly keepOutput?: boolean;
 }): Promise<RoundTrip> {
   const env = rcloneEnv(opts.server);
   const remote = `s3r:${BUCKET}/${opts.prefix}`;
@@ -69,8 +75,8 @@ export async function rcloneRoundTrip(opts: {
   if (got.files !== opts.expectFiles || got.bytes !== opts.expectBytes) {
     throw new Error(`after rclone copy down ${dest} has ${got.files} files / ${got.bytes} bytes, expected ${opts.expectFiles} / ${opts.expectBytes}`);
   }
-  await rm(dest, { recursive: true, force: true });
-  return { push, pull };
+  if (!opts.keepOutput) await rm(dest, { recursive: true, force: true });
+  return { push, pull, output: dest };
 }
 
 /** Frees the server's disk space used by one trial's prefix. */

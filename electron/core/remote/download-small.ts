@@ -1,0 +1,51 @@
+import { chmod, unlink, writeFile } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+import { OBJECT_MODE } from '../cache/odb.ts';
+import { fromFsError } from '../errors/index.ts';
+
+/**
+ * Objects below this size are received into memory and written in one go once verified. Memory stays
+ * bounded (jobs x 1 MiB), and such objects never get resume records anyway (RESUME_MIN_BYTES).
+ */
+export const SMALL_OBJECT_MAX = 1024 * 1024;
+
+// Read once (reading it means setting it back, which would race if done per file), as workspace/link.ts does.
+const UMASK = process.umask();
+
+/**
+ * Reads a small body into one buffer, passing each chunk to `onChunk` (hashing, progress). Stops with an
+ * error past `max` bytes, so a server that sends more than it announced cannot grow the buffer.
+ */
+export async function receiveInMemory(stream: Readable, max: number, onChunk: (chunk: Buffer) => void): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let n = 0;
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    n += chunk.length;
+    if (n > max) throw new Error(`the server sent more than the ${max} bytes it announced`);
+    onChunk(chunk);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, n);
+}
+
+/**
+ * Writes verified bytes to a new file created with mode 0444, so no separate chmod per object is needed
+ * (one only when the umask would strip read bits). A leftover file of that name (a killed run) is
+ * replaced; a failed write leaves nothing behind. The caller makes the file durable later (one flush per
+ * batch, see DownloadPublisher).
+ */
+export async function writeSealed(p: string, bytes: Buffer): Promise<void> {
+  try {
+    try {
+      await writeFile(p, bytes, { mode: OBJECT_MODE, flag: 'wx' });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      await unlink(p);
+      await writeFile(p, bytes, { mode: OBJECT_MODE, flag: 'wx' });
+    }
+    if ((UMASK & OBJECT_MODE) !== 0) await chmod(p, OBJECT_MODE);
+  } catch (err) {
+    await unlink(p).catch(() => undefined);
+    throw fromFsError(err, p, 'write the downloaded object');
+  }
+}

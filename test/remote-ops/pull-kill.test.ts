@@ -1,0 +1,93 @@
+import { createHash } from 'node:crypto';
+import { readFile, readdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { collect, runCli, spawnCli } from '../helpers/cli.ts';
+import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy.ts';
+import { startS3rver, type S3rverHandle } from '../helpers/s3rver.ts';
+import { makeTempDir } from '../helpers/tmp.ts';
+import { cloneRepo, makeDataRepo, setEndpoint, type RemoteSpec } from './repo-fixture.ts';
+
+const FILES = 40;
+let server: S3rverHandle;
+let proxy: FaultProxy;
+let tmp: { dir: string; cleanup: () => Promise<void> };
+
+beforeAll(async () => {
+  server = await startS3rver();
+  proxy = await startFaultProxy(server.endpoint);
+  tmp = await makeTempDir();
+});
+afterAll(async () => {
+  await proxy?.close();
+  await server?.stop();
+  await tmp?.cleanup();
+});
+
+/** Every object named in the cache's 3.x layout, with its mode and whether its bytes match its name. */
+async function namedObjects(cacheDir: string): Promise<{ oid: string; mode: number; intact: boolean }[]> {
+  const base = path.join(cacheDir, 'files', 'md5');
+  const out: { oid: string; mode: number; intact: boolean }[] = [];
+  for (const d of await readdir(base).catch(() => [] as string[])) {
+    if (!/^[0-9a-f]{2}$/.test(d)) continue;
+    for (const f of await readdir(path.join(base, d))) {
+      if (!/^[0-9a-f]{30}(\.dir)?$/.test(f)) continue;
+      const abs = path.join(base, d, f);
+      const md5 = createHash('md5').update(await readFile(abs)).digest('hex');
+      out.push({ oid: d + f, mode: (await stat(abs)).mode & 0o777, intact: md5 === (d + f).slice(0, 32) });
+    }
+  }
+  return out;
+}
+
+const isObjectGet = (r: { method: string; url: string }): boolean => r.method === 'GET' && r.url.includes('/files/md5/');
+
+describe('a pull killed with SIGKILL mid-fetch', () => {
+  it('leaves only complete, verified objects under their names, and the next pull fetches only the rest', async () => {
+    const spec: RemoteSpec = { kind: 's3', endpoint: server.endpoint, bucket: server.bucket, prefix: 'pull-kill' };
+    const src = await makeDataRepo(spec, FILES);
+    const clone = await cloneRepo(src.git, spec, path.join(tmp.dir, 'clone'));
+    try {
+      const pushed = await runCli(['push', '--json'], { cwd: src.git.dir });
+      expect(pushed.code, pushed.stderr).toBe(0);
+      await setEndpoint(path.join(clone.dir, '.dvc'), proxy.endpoint);
+      const cacheDir = path.join(clone.dir, '.dvc', 'cache');
+      // A slow link and small flush batches: some batches are published, others are still in flight at the kill.
+      proxy.addRule({ match: isObjectGet, fault: { kind: 'delay', ms: 150 }, times: Infinity });
+      const child = spawnCli(['pull', '--json', '-j', '2'], { cwd: clone.dir, env: { LOCKSTEP_FETCH_BATCH: '4' } });
+      const done = collect(child, 120_000);
+      let published = 0;
+      for (let i = 0; i < 1200 && published < 12; i++) {
+        await sleep(25);
+        published = (await namedObjects(cacheDir)).length;
+      }
+      child.kill('SIGKILL');
+      expect((await done).signal).toBe('SIGKILL');
+
+      const left = await namedObjects(cacheDir);
+      expect(left.length).toBeGreaterThanOrEqual(12);
+      expect(left.length).toBeLessThan(FILES + 2);
+      for (const o of left) expect(o, o.oid).toMatchObject({ intact: true, mode: 0o444 });
+      // The kill came before checkout: the workspace has no data folder yet.
+      await expect(stat(path.join(clone.dir, 'data'))).rejects.toMatchObject({ code: 'ENOENT' });
+
+      proxy.clearRules();
+      proxy.requests.splice(0);
+      const rerun = await runCli(['pull', '--json'], { cwd: clone.dir });
+      expect(rerun.code, rerun.stderr).toBe(0);
+      // Objects published before the kill were not downloaded again.
+      expect(proxy.requests.filter(isObjectGet).length).toBeLessThanOrEqual(FILES + 2 - left.length);
+      for (let i = 0; i < FILES; i++) {
+        const rel = `data/part-${String(i).padStart(3, '0')}.csv`;
+        expect(await readFile(path.join(clone.dir, rel), 'utf8')).toBe(await readFile(path.join(src.git.dir, rel), 'utf8'));
+      }
+      expect((await namedObjects(cacheDir)).every((o) => o.intact && o.mode === 0o444)).toBe(true);
+      // Leftovers of the killed run are gone once their objects arrived.
+      expect((await readdir(path.join(cacheDir, '.lockstep-partial'))).filter((n) => n.endsWith('.part'))).toEqual([]);
+    } finally {
+      await clone.cleanup();
+      await src.git.cleanup();
+    }
+  });
+});
