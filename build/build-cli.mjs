@@ -28,7 +28,8 @@ const builtinsViaRequire = {
   setup(b) {
     b.onResolve({ filter: /^(node:)?[a-z_/0-9]+$/ }, (args) => {
       const name = args.path.replace(/^node:/, '');
-      if (!BUILTINS.has(name) || args.namespace === 'builtin-cjs') return undefined;
+      // A dynamic import() must keep the builtin's ESM namespace (its named exports): left to Node.
+      if (!BUILTINS.has(name) || args.namespace === 'builtin-cjs' || args.kind === 'dynamic-import') return undefined;
       return { path: name, namespace: 'builtin-cjs' };
     });
     b.onLoad({ filter: /.*/, namespace: 'builtin-cjs' }, (args) => ({

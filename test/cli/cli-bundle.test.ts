@@ -102,6 +102,12 @@ describe('the bundled CLI', () => {
       expect(pull.stderr).toBe('');
       expect(pull.code, pull.stdout + pull.stderr).toBe(0);
       for (const i of [0, 17, 299]) expect(await readFile(path.join(clone.dir, 'data', `f${i}.txt`), 'utf8')).toBe(files[`data/f${i}.txt`]);
+      // Commands that load node builtins with import() (an earlier bundle broke those namespaces).
+      const history = await runBundle(['history', 'data', '--json'], repo.dir);
+      expect(history.code, history.stdout + history.stderr).toBe(0);
+      expect(JSON.stringify(JSON.parse(history.stdout))).toContain(md5!);
+      const plan = await runBundle(['restore', 'HEAD', '--data-only', 'data', '--plan', '--json'], repo.dir);
+      expect(plan.code, plan.stdout + plan.stderr).toBe(0);
       await writeFile(path.join(clone.dir, 'data', 'f0.txt'), 'changed\n');
       const st = await runBundle(['status'], clone.dir);
       expect(st.stdout).toContain('modified:');
