@@ -3,7 +3,7 @@ import { appendFile, chmod, readdir, readFile, stat, writeFile } from 'node:fs/p
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SETTLE_AFTER_MS, UnflushedJournal } from '../../../electron/core/cache/unflushed.ts';
+import { SETTLE_AFTER_MS, type UnflushedJournal } from '../../../electron/core/cache/unflushed.ts';
 import { add } from '../../../electron/core/ops/add.ts';
 import { checkout } from '../../../electron/core/ops/checkout.ts';
 import { withRepoLock } from '../../../electron/core/repo/lock.ts';
