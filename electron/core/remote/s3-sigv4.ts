@@ -41,7 +41,7 @@ function toBytes(d: SourceData): string | Uint8Array {
 }
 
 /** Node's sha256 / HMAC-sha256 in the shape the SDK's signer takes (the SDK passes its own in its clients). */
-class NodeSha256 {
+export class NodeSha256 {
   private readonly h: Hash | Hmac;
   constructor(secret?: SourceData) {
     this.h = secret === undefined ? createHash('sha256') : createHmac('sha256', toBytes(secret));

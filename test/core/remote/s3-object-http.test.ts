@@ -1,4 +1,4 @@
-import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { SignatureV4 } from '@smithy/signature-v4';
@@ -6,27 +6,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { md5Bytes } from '../../../electron/core/hash/md5-file.ts';
 import { objectKey } from '../../../electron/core/remote/object-key.ts';
 import { openRemote } from '../../../electron/core/remote/open-remote.ts';
+import { NodeSha256 } from '../../../electron/core/remote/s3-sigv4.ts';
 import { startFaultProxy, type FaultProxy, type ProxiedRequest } from '../../helpers/fault-proxy.ts';
 import { S3RVER_KEY, S3RVER_SECRET, startS3rver, type S3rverHandle } from '../../helpers/s3rver.ts';
 import { makeTempDir } from '../../helpers/tmp.ts';
 import { readAll, s3Remote } from './fixtures.ts';
-
-type SourceData = string | ArrayBuffer | ArrayBufferView;
-const bytes = (d: SourceData): string | Uint8Array => (typeof d === 'string' ? d : ArrayBuffer.isView(d) ? new Uint8Array(d.buffer, d.byteOffset, d.byteLength) : new Uint8Array(d));
-
-/** sha256 / HMAC-sha256 in the shape the SDK's signer wants. */
-class NodeSha256 {
-  private readonly h: Hash | Hmac;
-  constructor(secret?: SourceData) {
-    this.h = secret === undefined ? createHash('sha256') : createHmac('sha256', bytes(secret));
-  }
-  update(data: SourceData): void {
-    this.h.update(bytes(data));
-  }
-  digest(): Promise<Uint8Array> {
-    return Promise.resolve(new Uint8Array(this.h.digest()));
-  }
-}
 
 /** Recomputes a proxied request's signature with the AWS SDK's signer, from what actually went over the wire. */
 async function sdkSignature(r: ProxiedRequest): Promise<string | undefined> {

@@ -1,29 +1,12 @@
-import { createHash, createHmac, randomBytes, type Hash, type Hmac } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { describe, expect, it } from 'vitest';
-import { EMPTY_PAYLOAD_HASH, SigV4Signer, encodeKeyPath, uriEncode } from '../../../electron/core/remote/s3-sigv4.ts';
+import { EMPTY_PAYLOAD_HASH, NodeSha256, SigV4Signer, encodeKeyPath, uriEncode } from '../../../electron/core/remote/s3-sigv4.ts';
 
 // The example credentials and requests of AWS's public SigV4-for-S3 documentation ("Examples: Signature
 // Calculations in AWS Signature Version 4"), with the signatures printed there.
 const DOC_CREDS = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
 const DOC_DATE = new Date(Date.UTC(2013, 4, 24));
-
-type SourceData = string | ArrayBuffer | ArrayBufferView;
-const bytes = (d: SourceData): string | Uint8Array => (typeof d === 'string' ? d : ArrayBuffer.isView(d) ? new Uint8Array(d.buffer, d.byteOffset, d.byteLength) : new Uint8Array(d));
-
-/** sha256 (an HMAC when given a secret) in the shape the SDK's signer wants (a HashConstructor). */
-class NodeSha256 {
-  private readonly h: Hash | Hmac;
-  constructor(secret?: SourceData) {
-    this.h = secret === undefined ? createHash('sha256') : createHmac('sha256', bytes(secret));
-  }
-  update(data: SourceData): void {
-    this.h.update(bytes(data));
-  }
-  digest(): Promise<Uint8Array> {
-    return Promise.resolve(new Uint8Array(this.h.digest()));
-  }
-}
 
 describe('SigV4 signer', () => {
   it('reproduces the GET Object example of the AWS documentation', async () => {
