@@ -1,39 +1,13 @@
 import { chmod, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ObjectStore } from '../../../electron/core/cache/odb.ts';
-import { openIndex, type IndexDb } from '../../../electron/core/index/db.ts';
 import { downloadObjects } from '../../../electron/core/remote/download-objects.ts';
-import type { Remote } from '../../../electron/core/remote/types.ts';
 import { uploadObjects } from '../../../electron/core/remote/upload-objects.ts';
-import { startS3rver, type S3rverHandle } from '../../helpers/s3rver.ts';
-import { makeTempDir } from '../../helpers/tmp.ts';
 import { buildCache } from './cache-fixture.ts';
-import { localRemote, s3Remote } from './fixtures.ts';
+import { useRemoteCases } from './remote-harness.ts';
 
-let server: S3rverHandle;
-let tmp: { dir: string; cleanup: () => Promise<void> };
-const opened: { close(): void }[] = [];
-
-beforeAll(async () => {
-  server = await startS3rver();
-  tmp = await makeTempDir();
-});
-afterAll(async () => {
-  for (const o of opened) o.close();
-  await server?.stop();
-  await tmp?.cleanup();
-});
-
-let n = 0;
-async function setup(kind: 's3' | 'local'): Promise<{ remote: Remote; index: IndexDb; root: string }> {
-  n++;
-  const root = path.join(tmp.dir, `batch-${n}`);
-  const remote = kind === 's3' ? await s3Remote(server.endpoint, server.bucket, `batch-${n}`) : await localRemote(path.join(root, 'remote'));
-  const index = openIndex({ dvcDir: path.join(root, '.dvc') });
-  opened.push(remote, index);
-  return { remote, index, root };
-}
+const setup = useRemoteCases('batch');
 
 describe.each(['s3', 'local'] as const)('fetching into the cache in flushed batches (%s remote)', (kind) => {
   it('publishes every verified object sealed, over several batches, and leaves no partial file', async () => {
