@@ -100,16 +100,12 @@ export class UnflushedJournal {
   /**
    * Rules 1 and 3: re-checks objects recorded before the last reboot with `verify` (which quarantines a
    * damaged object), and flushes and forgets entries older than {@link SETTLE_AFTER_MS}. Cheap when there
-   * is nothing to do (one failed stat).
+   * is nothing to do (one failed read).
    */
   async settle(verify: (objectPath: string) => Promise<void>, nowMs = Date.now()): Promise<SettleResult> {
     const result: SettleResult = { verified: 0, flushed: 0 };
-    try {
-      await stat(this.file);
-    } catch {
-      return result;
-    }
     const entries = await this.entries();
+    if (entries.length === 0) return result;
     const earlierBoot = [...new Set(entries.filter((e) => e.bootId !== this.bootId).map((e) => e.path))];
     for (const p of earlierBoot) {
       await verify(p);
