@@ -1,13 +1,13 @@
 import { stat } from 'node:fs/promises';
 import { OBJECT_MODE, type ObjectStore } from '../cache/odb.ts';
-import { LockstepError, fromFsError, isLockstepError } from '../errors/index.ts';
+import { fromFsError, isLockstepError } from '../errors/index.ts';
 import type { IndexDb } from '../index/db.ts';
-import { finishMultipart, listMultiparts } from '../index/remote-transfers.ts';
 import type { ProgressFn } from '../jobs/progress.ts';
 import { queryRemote, rememberPresent } from './existence.ts';
 import { indexMultipartStore } from './multipart-index-store.ts';
 import { expectedMd5, objectKey } from './object-key.ts';
 import { runPool } from './pool.ts';
+import { abortStaleUploads, staleReason } from './stale-uploads.ts';
 import { TransferMeter } from './transfer-progress.ts';
 import type { ObjectRef, Remote } from './types.ts';
 
@@ -45,6 +45,7 @@ export interface UploadResult {
   failed: TransferFailure[];
   /** `.dir` objects held back because an entry failed or is missing everywhere. */
   dirsHeldBack: string[];
+  /** Multipart uploads left behind by earlier pushes that were aborted on the remote (see stale-uploads.ts). */
   abortedStaleUploads: number;
 }
 
@@ -54,14 +55,13 @@ function isFatal(err: unknown): boolean {
   return isLockstepError(err) && (FATAL.has(err.code) || (err.code === 'REMOTE_NOT_FOUND' && err.data.s3Code === 'NoSuchBucket') || err.data.unreachable === true);
 }
 
-const STALE_UPLOAD_MS = 7 * 24 * 3600 * 1000;
-
 /**
  * Pushes the objects of `groups` that the remote lacks (dvc-format.md §6.2). Directories are checked first:
  * a `.dir` on the remote vouches for all its entries. File objects go up largest first, `jobs` at a time;
  * a `.dir` goes up only after every one of its entries is on the remote, so its presence keeps meaning
- * "complete". Each success is remembered in the index. Multipart uploads the index remembers for objects
- * now present, or older than a week, are aborted at the end.
+ * "complete". Each success is remembered in the index. Multipart uploads the index remembers are aborted
+ * when stale: before sending, those for objects already on the remote, those this push cannot resume (other
+ * bytes under the key) and week-old ones it does not touch; after sending, those for objects it just sent whole.
  */
 export async function uploadObjects(p: UploadParams): Promise<UploadResult> {
   const result: UploadResult = { uploaded: 0, bytes: 0, alreadyPresent: 0, missingEverywhere: [], failed: [], dirsHeldBack: [], abortedStaleUploads: 0 };
@@ -101,12 +101,30 @@ export async function uploadObjects(p: UploadParams): Promise<UploadResult> {
   for (const r of [...files.values(), ...dirs]) byKeyOid.set(keyOf(r), r.oid);
   result.missingEverywhere = [...missingLocal].map((k) => byKeyOid.get(k) ?? k);
 
+  // Before sending: an upload the part loop cannot resume would otherwise be replaced in the index unaborted.
+  if (p.index) {
+    let sending: Map<string, { md5: string; size: number }> | undefined;
+    const plan = {
+      present: (k: string) => onRemote.has(k),
+      sending: (k: string) => {
+        // Built on first need: there is rarely any record, and a push may hold 100k objects. The md5 is the
+        // one the part loop compares a record against ('' when the layout's oid is not the raw md5).
+        sending ??= new Map([...toSend, ...dirsToSend].map((x) => [x.key, { md5: x.ref.hashName === 'md5' ? expectedMd5(x.ref.oid) : '', size: x.size }]));
+        return sending.get(k);
+      },
+      now: Date.now(),
+    };
+    result.abortedStaleUploads += await abortStaleUploads(p.remote, p.index, (up) => staleReason(up, plan), p.signal);
+  }
+
   toSend.sort((a, b) => b.size - a.size);
   const meter = new TransferMeter('upload', { files: toSend.length + dirsToSend.length, bytes: [...toSend, ...dirsToSend].reduce((s, x) => s + x.size, 0) }, p.onProgress);
   const multipart = p.index ? indexMultipartStore(p.index, p.remote.url) : undefined;
   const failedKeys = new Set<string>();
+  const attempted = new Set<string>();
   const sent: ObjectRef[] = [];
   const send = async (item: { ref: ObjectRef; key: string; abs: string; size: number }): Promise<void> => {
+    attempted.add(item.key);
     try {
       await p.remote.upload(item.abs, item.key, {
         signal: p.signal, size: item.size, multipart,
@@ -136,7 +154,10 @@ export async function uploadObjects(p: UploadParams): Promise<UploadResult> {
   } finally {
     rememberPresent(p.index, p.remote, sent);
   }
-  if (p.index) result.abortedStaleUploads = await abortStaleUploads(p.remote, p.index, onRemote);
+  // After sending: a record left for an object that just went up whole (a single PUT) is stale too.
+  if (p.index) {
+    result.abortedStaleUploads += await abortStaleUploads(p.remote, p.index, (up) => (attempted.has(up.key) && !failedKeys.has(up.key) ? 'present' : undefined), p.signal);
+  }
   return result;
 }
 
@@ -155,21 +176,4 @@ async function localSize(odb: ObjectStore, ref: ObjectRef, abs: string): Promise
   }
   if (st.isFile() && (st.mode & 0o777) === OBJECT_MODE) return st.size;
   return (await odb.has(ref.oid, ref.hashName)) ? (await stat(abs)).size : undefined;
-}
-
-async function abortStaleUploads(remote: Remote, index: IndexDb, present: Set<string>): Promise<number> {
-  let n = 0;
-  const now = Date.now();
-  for (const up of listMultiparts(index, remote.url)) {
-    if (!present.has(up.key) && now - up.startedAt < STALE_UPLOAD_MS) continue;
-    try {
-      await remote.abortUpload(up.key, up.uploadId);
-    } catch (err) {
-      // Leave the record so a later push tries again; an upload we cannot abort costs storage, not data.
-      if (err instanceof LockstepError && err.code !== 'REMOTE_NOT_FOUND') continue;
-    }
-    finishMultipart(index, remote.url, up.key);
-    n++;
-  }
-  return n;
 }
