@@ -45,6 +45,8 @@ describe('full disk during add', () => {
     // No object under its final name and no temp file left in the cache; no pointer written.
     const objDir = path.join(root, '.dvc', 'cache', 'files', 'md5', sum.slice(0, 2));
     expect(await readdir(objDir).catch(() => [])).toEqual([]);
+    // Nor in the folder a large file's copy is streamed to before its name is known (its writes were in flight).
+    expect(await readdir(path.join(root, '.dvc', 'cache', 'files', 'md5', '00')).catch(() => [])).toEqual([]);
     await expect(stat(path.join(root, 'big.bin.dvc'))).rejects.toMatchObject({ code: 'ENOENT' });
 
     // Once space is freed the same command completes.

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { LockstepError, fromFsError } from '../errors/index.ts';
 import type { HashName } from '../hash/hash-pool.ts';
 import { md5Bytes } from '../hash/md5-file.ts';
+import { LoopBudget } from '../jobs/loop-budget.ts';
 import { syncToDisk } from './durable.ts';
 import type { AddResult, ObjectStore } from './odb.ts';
 import { OBJECT_MODE } from './odb.ts';
@@ -15,9 +16,6 @@ interface Staged {
   readonly oid: string;
   readonly hashName: HashName;
 }
-
-/** Publishes at once: link + unlink per object through the libuv pool. */
-const PUBLISH_CONCURRENCY = 16;
 
 /**
  * A set of cache objects written for one operation and published together by {@link commit}.
@@ -126,16 +124,13 @@ export class ObjectBatch {
       // so after a power cut they are re-checked instead of trusted.
       if (journal) await journal.record(items.map((i) => i.dest));
       else await syncToDisk(this.odb.root, items.map((i) => i.tmp));
-      let next = 0;
-      const worker = async (): Promise<void> => {
-        while (next < items.length) {
-          const item = items[next++] as Staged;
-          // false: another writer published the same object meanwhile; its bytes are the same by name.
-          await this.odb.publishTemp(item.tmp, item.dest);
-          this.staged.delete(key(item.oid, item.hashName));
-        }
-      };
-      await Promise.all(Array.from({ length: Math.min(PUBLISH_CONCURRENCY, items.length) }, worker));
+      const budget = new LoopBudget();
+      for (const item of items) {
+        // false: another writer published the same object meanwhile; its bytes are the same by name.
+        await this.odb.publishTemp(item.tmp, item.dest);
+        this.staged.delete(key(item.oid, item.hashName));
+        await budget.pause();
+      }
       if (!journal) await syncToDisk(this.odb.root, [...new Set(items.map((i) => path.dirname(i.dest)))]);
     } finally {
       await this.discard();

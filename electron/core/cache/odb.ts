@@ -1,5 +1,5 @@
-import { constants as fsc } from 'node:fs';
-import { chmod, copyFile, link, lstat, mkdir, open, readFile, readdir, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { constants as fsc, linkSync, renameSync, unlinkSync } from 'node:fs';
+import { chmod, copyFile, lstat, mkdir, open, readFile, readdir, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ManifestEntry } from '../dvc/manifest.ts';
 import { parseManifest } from '../dvc/manifest.ts';
@@ -339,22 +339,28 @@ export class ObjectStore {
    * Gives a finished (sealed, 0444) temp file its final object name. `link` refuses to replace an existing
    * name, which is what makes "never overwrite an object" hold even against a concurrent writer; when the
    * name exists the temp file is dropped. Filesystems without hard links fall back to rename (same bytes
-   * by construction, so a race is harmless). Returns false when the object already existed.
+   * by construction, so a race is harmless). Returns false when the object already existed. Metadata-only
+   * calls, made synchronously: through the libuv pool they cost several times the CPU, and a fetch or add
+   * publishes thousands in a row (callers pace them with a LoopBudget).
    */
   async publishTemp(tmp: string, dest: string): Promise<boolean> {
     try {
-      await link(tmp, dest);
-      await unlink(tmp);
+      linkSync(tmp, dest);
+      unlinkSync(tmp);
       return true;
     } catch (err) {
       if (errno(err) === 'EEXIST') {
-        await unlink(tmp);
+        try {
+          unlinkSync(tmp);
+        } catch (e) {
+          throw fromFsError(e, tmp, 'remove the temp file of');
+        }
         return false;
       }
       if (!['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EMLINK', 'EXDEV'].includes(errno(err) ?? '')) throw fromFsError(err, dest, 'publish the cache object');
     }
     try {
-      await rename(tmp, dest);
+      renameSync(tmp, dest);
     } catch (err) {
       throw fromFsError(err, dest, 'publish the cache object');
     }

@@ -5,6 +5,7 @@ import { loadDvcIgnore } from '../dvc/dvcignore.ts';
 import { LockstepError, fromFsError } from '../errors/index.ts';
 import type { HashName } from '../hash/hash-pool.ts';
 import { throwIfAborted } from '../jobs/abort.ts';
+import { LoopBudget } from '../jobs/loop-budget.ts';
 import type { RunOptions } from '../jobs/progress.ts';
 import { throttleProgress } from '../jobs/progress.ts';
 import { putHashes, type StateRow } from '../index/state.ts';
@@ -13,7 +14,7 @@ import type { Repo } from '../repo/open-repo.ts';
 import { collectOutputs } from '../repo/outputs.ts';
 import { runPool } from '../remote/pool.ts';
 import { linkFromCache } from '../workspace/link.ts';
-import { statEntry } from '../workspace/stat.ts';
+import { statEntrySync } from '../workspace/stat.ts';
 import type { CheckoutPlan, FileOp, OutputPlan } from './checkout-plan.ts';
 import { planCheckout } from './checkout-plan.ts';
 import { selectOutputs } from './targets.ts';
@@ -140,6 +141,7 @@ async function apply(repo: Repo, plan: CheckoutPlan, run: RunOptions): Promise<C
     if (p.isDir) await mkdir(p.tracked.absPath, { recursive: true }).catch((err: unknown) => { throw fromFsError(err, p.tracked.absPath, 'create'); });
     const stateRows: StateRow[] = [];
     const madeDirs = new Set<string>();
+    const budget = new LoopBudget();
     // Files are independent (each written under a temp name and renamed), so several are made at once:
     // one at a time, a folder of small files waited on the file system for every step of every file.
     await runPool(p.ops.filter((op): op is Exclude<FileOp, { kind: 'delete' }> => op.kind !== 'delete'), LINK_CONCURRENCY, async (op) => {
@@ -149,7 +151,7 @@ async function apply(repo: Repo, plan: CheckoutPlan, run: RunOptions): Promise<C
         return;
       }
       await linkFromCache(repo.odb.pathFor(op.md5, p.hashName), op.abs, types, { isexec: op.isexec, madeDirs });
-      const st = await statEntry(op.abs);
+      const st = statEntrySync(op.abs);
       stateRows.push({ path: op.abs, inode: st.inode, mtimeNs: st.mtimeNs, size: st.size, hashName: p.hashName, md5: op.md5 });
       if (op.kind === 'create') counts.created++;
       else if (op.kind === 'replace') counts.replaced++;
@@ -158,6 +160,8 @@ async function apply(repo: Repo, plan: CheckoutPlan, run: RunOptions): Promise<C
       progress({ phase: 'checkout', loaded: done, total, unit: 'files', current: relDisplay(p, op) });
       // Remember what was written in batches: a kill loses at most one batch of state, which only costs re-hashing.
       if (stateRows.length >= 500) putHashes(repo.index, stateRows.splice(0));
+      // Small files are linked with synchronous calls (workspace/link.ts): let the event loop in now and then.
+      await budget.pause();
     }, { signal: run.signal });
     putHashes(repo.index, stateRows);
     results.push({ path: p.tracked.relPath, source: p.tracked.source.file, ...counts });

@@ -165,7 +165,7 @@ export async function downloadOne(t: DownloadTarget): Promise<number> {
   }
   const recorded = t.index !== undefined && (rec !== undefined || size >= RESUME_MIN_BYTES);
   if (t.publisher) {
-    if (inMemory !== undefined) await writeSealed(t.partialPath, inMemory);
+    if (inMemory !== undefined) writeSealed(t.partialPath, inMemory);
     await t.publisher.add(t.partialPath, t.ref, size, { resumeKey: recorded ? t.key : undefined, sealed: inMemory !== undefined });
     return size;
   }

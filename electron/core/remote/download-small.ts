@@ -1,4 +1,4 @@
-import { chmod, unlink, writeFile } from 'node:fs/promises';
+import { chmodSync, closeSync, openSync, unlinkSync, writeSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { OBJECT_MODE } from '../cache/odb.ts';
 import { fromFsError } from '../errors/index.ts';
@@ -32,20 +32,31 @@ export async function receiveInMemory(stream: Readable, max: number, onChunk: (c
  * Writes verified bytes to a new file created with mode 0444, so no separate chmod per object is needed
  * (one only when the umask would strip read bits). A leftover file of that name (a killed run) is
  * replaced; a failed write leaves nothing behind. The caller makes the file durable later (one flush per
- * batch, see DownloadPublisher).
+ * batch, see DownloadPublisher). Synchronous: the bytes are at most SMALL_OBJECT_MAX, and open + write +
+ * close through the libuv pool cost about three times the CPU for such files (see jobs/loop-budget.ts).
  */
-export async function writeSealed(p: string, bytes: Buffer): Promise<void> {
+export function writeSealed(p: string, bytes: Buffer): void {
   try {
+    let fd: number;
     try {
-      await writeFile(p, bytes, { mode: OBJECT_MODE, flag: 'wx' });
+      fd = openSync(p, 'wx', OBJECT_MODE);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      await unlink(p);
-      await writeFile(p, bytes, { mode: OBJECT_MODE, flag: 'wx' });
+      unlinkSync(p);
+      fd = openSync(p, 'wx', OBJECT_MODE);
     }
-    if ((UMASK & OBJECT_MODE) !== 0) await chmod(p, OBJECT_MODE);
+    try {
+      for (let off = 0; off < bytes.length;) off += writeSync(fd, bytes, off, bytes.length - off);
+    } finally {
+      closeSync(fd);
+    }
+    if ((UMASK & OBJECT_MODE) !== 0) chmodSync(p, OBJECT_MODE);
   } catch (err) {
-    await unlink(p).catch(() => undefined);
+    try {
+      unlinkSync(p);
+    } catch {
+      // nothing was created, or it is gone already
+    }
     throw fromFsError(err, p, 'write the downloaded object');
   }
 }

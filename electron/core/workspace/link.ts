@@ -1,5 +1,5 @@
-import { constants as fsc } from 'node:fs';
-import { chmod, copyFile, link, mkdir, open, rename, rm, stat, symlink } from 'node:fs/promises';
+import { chmodSync, closeSync, constants as fsc, copyFileSync, linkSync, mkdirSync, openSync, renameSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { chmod, copyFile, link, mkdir, open, rename, rm, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { LockstepError, fromFsError } from '../errors/index.ts';
 import { tempPathFor } from '../cache/temp-file.ts';
@@ -29,30 +29,72 @@ function errno(err: unknown): string | undefined {
   return (err as NodeJS.ErrnoException | undefined)?.code;
 }
 
+/** The file-system calls linking makes, in a pool-backed (async) and a synchronous flavour. */
+interface LinkFs {
+  copyFile(src: string, dest: string, mode: number): Promise<void>;
+  chmod(p: string, mode: number): Promise<void>;
+  link(target: string, p: string): Promise<void>;
+  symlink(target: string, p: string): Promise<void>;
+  touch(p: string, mode: number): Promise<void>;
+  rename(from: string, to: string): Promise<void>;
+  mkdirp(dir: string): Promise<unknown>;
+  rmForce(p: string): Promise<void>;
+}
+
+const poolFs: LinkFs = {
+  copyFile,
+  chmod,
+  link,
+  symlink: (target, p) => symlink(target, p),
+  touch: async (p, mode) => (await open(p, 'wx', mode)).close(),
+  rename,
+  mkdirp: (dir) => mkdir(dir, { recursive: true }),
+  rmForce: (p) => rm(p, { force: true }),
+};
+
+// The same calls made synchronously (still returning promises, so one code path serves both).
+const syncFs: LinkFs = {
+  copyFile: async (src, dest, mode) => copyFileSync(src, dest, mode),
+  chmod: async (p, mode) => chmodSync(p, mode),
+  link: async (target, p) => linkSync(target, p),
+  symlink: async (target, p) => symlinkSync(target, p),
+  touch: async (p, mode) => closeSync(openSync(p, 'wx', mode)),
+  rename: async (from, to) => renameSync(from, to),
+  mkdirp: async (dir) => mkdirSync(dir, { recursive: true }),
+  rmForce: async (p) => rmSync(p, { force: true }),
+};
+
+/**
+ * Objects up to this size are linked with synchronous calls: for small files the hand-off of each of the
+ * five or so calls to the libuv pool costs more than the call itself (see jobs/loop-budget.ts). Larger
+ * copies stay in the pool so the event loop is never held for the length of a big copy.
+ */
+export const SYNC_LINK_MAX = 1024 * 1024;
+
 /** Creates `tmp` from the object with one link type; throws the raw fs error. */
-async function make(type: LinkType, objAbs: string, tmp: string, objSize: number, isexec: boolean): Promise<void> {
+async function make(fs: LinkFs, type: LinkType, objAbs: string, tmp: string, objSize: number, isexec: boolean): Promise<void> {
   const writableMode = isexec ? WRITABLE_MODE | (0o111 & ~UMASK) : WRITABLE_MODE;
   switch (type) {
     case 'reflink':
-      await copyFile(objAbs, tmp, fsc.COPYFILE_EXCL | fsc.COPYFILE_FICLONE_FORCE);
-      await chmod(tmp, writableMode);
+      await fs.copyFile(objAbs, tmp, fsc.COPYFILE_EXCL | fsc.COPYFILE_FICLONE_FORCE);
+      await fs.chmod(tmp, writableMode);
       return;
     case 'copy':
       // FICLONE (not _FORCE) still shares blocks where it can, and copies otherwise.
-      await copyFile(objAbs, tmp, fsc.COPYFILE_EXCL | fsc.COPYFILE_FICLONE);
-      await chmod(tmp, writableMode);
+      await fs.copyFile(objAbs, tmp, fsc.COPYFILE_EXCL | fsc.COPYFILE_FICLONE);
+      await fs.chmod(tmp, writableMode);
       return;
     case 'hardlink':
       if (objSize === 0) {
         // DVC writes an empty file instead of linking 0-byte objects: thousands of links to one inode hit link limits.
-        await (await open(tmp, 'wx', writableMode)).close();
-        await chmod(tmp, writableMode);
+        await fs.touch(tmp, writableMode);
+        await fs.chmod(tmp, writableMode);
         return;
       }
-      await link(objAbs, tmp);
+      await fs.link(objAbs, tmp);
       return;
     case 'symlink':
-      await symlink(objAbs, tmp);
+      await fs.symlink(objAbs, tmp);
       return;
   }
 }
@@ -73,17 +115,19 @@ export async function linkFromCache(objAbs: string, destAbs: string, types: read
   let objSize: number;
   let objDev: number;
   try {
-    const st = await stat(objAbs);
+    // A metadata call: synchronous, like the small-object path it decides on.
+    const st = statSync(objAbs);
     objSize = st.size;
     objDev = st.dev;
   } catch (err) {
     if (errno(err) === 'ENOENT') throw new LockstepError('MISSING_OBJECT', `The cache object ${objAbs} is missing, so ${destAbs} cannot be created. Fetch it from a remote first.`, { object: objAbs, path: destAbs });
     throw fromFsError(err, objAbs, 'read the cache object');
   }
+  const fs = objSize <= SYNC_LINK_MAX ? syncFs : poolFs;
   const dir = path.dirname(destAbs);
   if (!opts.madeDirs?.has(dir)) {
     try {
-      await mkdir(dir, { recursive: true });
+      await fs.mkdirp(dir);
     } catch (err) {
       throw fromFsError(err, dir, 'create the directory');
     }
@@ -99,9 +143,9 @@ export async function linkFromCache(objAbs: string, destAbs: string, types: read
     }
     const tmp = tempPathFor(destAbs);
     try {
-      await make(type, objAbs, tmp, objSize, isexec);
+      await make(fs, type, objAbs, tmp, objSize, isexec);
     } catch (err) {
-      await rm(tmp, { force: true });
+      await fs.rmForce(tmp);
       const code = errno(err) ?? '';
       if (FALLBACK_CODES.has(code)) {
         failures.push(`${type}: ${code}`);
@@ -116,9 +160,9 @@ export async function linkFromCache(objAbs: string, destAbs: string, types: read
       throw fromFsError(err, destAbs, `create (${type} from the cache)`);
     }
     try {
-      await rename(tmp, destAbs);
+      await fs.rename(tmp, destAbs);
     } catch (err) {
-      await rm(tmp, { force: true });
+      await fs.rmForce(tmp);
       throw fromFsError(err, destAbs, 'replace');
     }
     return type;

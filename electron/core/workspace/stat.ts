@@ -1,5 +1,5 @@
+import { statSync, type BigIntStats } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import type { BigIntStats } from 'node:fs';
 import { fromFsError } from '../errors/index.ts';
 
 /** The parts of a stat the engine keys hash state on, plus mode. inode and mtime are exact 64-bit values. */
@@ -26,6 +26,15 @@ export function toStatEntry(st: BigIntStats): StatEntry {
 export async function statEntry(abs: string): Promise<StatEntry> {
   try {
     return toStatEntry(await stat(abs, { bigint: true }));
+  } catch (err) {
+    throw fromFsError(err, abs, 'stat');
+  }
+}
+
+/** {@link statEntry} made synchronously: for a file just written, whose metadata is in memory. */
+export function statEntrySync(abs: string): StatEntry {
+  try {
+    return toStatEntry(statSync(abs, { bigint: true }));
   } catch (err) {
     throw fromFsError(err, abs, 'stat');
   }
