@@ -8,9 +8,15 @@ import path from 'node:path';
  */
 export const TEMP_NAME_RE = /^\.[A-Za-z0-9_-]{22}(?:-(\d+))?\.tmp$/;
 
+// 12 random characters per process plus a 10-character counter: as unique as 22 random characters, without
+// asking the kernel for random bytes per file (about 20 us each, a fifth of a second per 10,000 files).
+const PROCESS_PREFIX = randomBytes(9).toString('base64url');
+let counter = 0;
+
 /** A fresh temp path next to `finalPath`. */
 export function tempPathFor(finalPath: string): string {
-  return path.join(path.dirname(finalPath), `.${randomBytes(16).toString('base64url')}-${process.pid}.tmp`);
+  const n = (counter++).toString(36).padStart(10, '0');
+  return path.join(path.dirname(finalPath), `.${PROCESS_PREFIX}${n}-${process.pid}.tmp`);
 }
 
 /** The pid recorded in a temp file name, or undefined for names without one (DVC's). */

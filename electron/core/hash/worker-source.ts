@@ -85,9 +85,12 @@ function readFull(fd, buf = BUF) {
 const path = require('node:path');
 const madeDirs = new Set();
 
-// Same shape as cache/temp-file.ts names (22 url-safe chars + pid), so tmp-cleanup recognises leftovers.
+// Same shape as cache/temp-file.ts names (22 url-safe chars + pid), so tmp-cleanup recognises leftovers, and
+// made the same way: random per worker, then a counter (no call for random bytes per file).
+const TEMP_PREFIX = crypto.randomBytes(9).toString('base64url');
+let tempCounter = 0;
 function tempName() {
-  return '.' + crypto.randomBytes(16).toString('base64url') + '-' + process.pid + '.tmp';
+  return '.' + TEMP_PREFIX + (tempCounter++).toString(36).padStart(10, '0') + '-' + process.pid + '.tmp';
 }
 
 function writeAll(fd, buf, n) {
@@ -113,8 +116,20 @@ function ensureDir(dir) {
   madeDirs.add(dir);
 }
 
-function openTemp(file) {
-  return fs.openSync(file, 'wx', 0o444);
+// Creates a new sealed temp file in dir (made if needed); a failure is tagged as the cache write it is.
+function openTemp(dir, file) {
+  try {
+    ensureDir(dir);
+    return fs.openSync(file, 'wx', 0o444);
+  } catch (err) {
+    tagWrite(err, file);
+    throw err;
+  }
+}
+
+function tagWrite(err, file) {
+  err.lockstepAction = 'write the cache object';
+  err.lockstepFile = file;
 }
 
 function sealTemp(fd) {
@@ -141,23 +156,14 @@ function storeObject(store, md5, size, out, outPath) {
     return outPath;
   }
   const tmp = path.join(dir, tempName());
-  let fd;
-  try {
-    ensureDir(dir);
-    fd = openTemp(tmp);
-  } catch (err) {
-    err.lockstepAction = 'write the cache object';
-    err.lockstepFile = tmp;
-    throw err;
-  }
+  const fd = openTemp(dir, tmp);
   try {
     writeAll(fd, BUF, size);
     sealTemp(fd);
   } catch (err) {
     try { fs.closeSync(fd); } catch {}
     try { fs.unlinkSync(tmp); } catch {}
-    err.lockstepAction = 'write the cache object';
-    err.lockstepFile = tmp;
+    tagWrite(err, tmp);
     throw err;
   }
   return tmp;
@@ -193,13 +199,11 @@ function hashOne(id, file, dos2unix, store, stored) {
             // temp names inside object folders (a file directly in the layout folder would not be).
             const stage = path.join(store, '00');
             outPath = path.join(stage, tempName());
-            ensureDir(stage);
-            out = openTemp(outPath);
+            out = openTemp(stage, outPath);
           }
           writeAll(out, BUF, filled);
         } catch (err) {
-          err.lockstepAction = 'write the cache object';
-          err.lockstepFile = outPath;
+          tagWrite(err, outPath);
           throw err;
         }
       }
@@ -270,14 +274,7 @@ async function hashAndStoreLarge(id, fd, store, stored) {
     if (err) throw err;
   };
   try {
-    try {
-      ensureDir(stage);
-      out = openTemp(outPath);
-    } catch (err) {
-      err.lockstepAction = 'write the cache object';
-      err.lockstepFile = outPath;
-      throw err;
-    }
+    out = openTemp(stage, outPath);
     const h = crypto.createHash('md5');
     let size = 0;
     try {
@@ -295,10 +292,7 @@ async function hashAndStoreLarge(id, fd, store, stored) {
       }
       for (let slot = 0; slot < PIPE_DEPTH; slot++) if (inflight[slot]) await settle(slot);
     } catch (err) {
-      if (err.lockstepAction === undefined && err.syscall === 'write') {
-        err.lockstepAction = 'write the cache object';
-        err.lockstepFile = outPath;
-      }
+      if (err.lockstepAction === undefined && err.syscall === 'write') tagWrite(err, outPath);
       throw err;
     }
     const md5 = h.digest('hex');

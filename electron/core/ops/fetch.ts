@@ -21,6 +21,12 @@ export interface FetchResult {
   readonly failed: TransferFailure[];
 }
 
+/** What `pull` plugs into a fetch. */
+export interface FetchHooks {
+  /** Called once the needed `.dir` manifests are in the cache, before the files: may return a sink for verified bytes. */
+  readonly afterManifests?: () => Promise<((ref: ObjectRef, bytes: Buffer) => void) | undefined>;
+}
+
 /** Where partial downloads live: inside the cache root, so a finished object is renamed in, not copied. */
 export function partialDir(repo: Repo): string {
   return path.join(repo.cacheDir, '.lockstep-partial');
@@ -31,7 +37,7 @@ export function partialDir(repo: Repo): string {
  * without throwing for them (pull checks out what did arrive). Directory manifests missing locally are
  * fetched first (and verified like everything else) so their entries can be listed.
  */
-export async function fetchObjects(repo: Repo, options: FetchOptions = {}): Promise<FetchResult> {
+export async function fetchObjects(repo: Repo, options: FetchOptions = {}, hooks: FetchHooks = {}): Promise<FetchResult> {
   const { targets, cwd, remote: remoteName, jobs, signal, onProgress } = options;
   const sel = await selectForTransfer(repo, { targets, cwd, remote: remoteName, forPush: false, signal });
   const remotes: FetchResult['remotes'] = [];
@@ -48,7 +54,7 @@ export async function fetchObjects(repo: Repo, options: FetchOptions = {}): Prom
         ({ groups } = await groupsFor(repo, outputs));
       }
       const refs: ObjectRef[] = groups.flatMap((g) => (g.dir ? [g.dir, ...g.files] : [...g.files]));
-      const res = await downloadObjects({ ...common, refs });
+      const res = await downloadObjects({ ...common, refs, onVerified: await hooks.afterManifests?.() });
       if (first) {
         res.downloaded += first.downloaded;
         res.bytes += first.bytes;

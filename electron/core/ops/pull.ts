@@ -3,6 +3,7 @@ import { withRepoLock } from '../repo/lock.ts';
 import type { Repo } from '../repo/open-repo.ts';
 import { checkout, type CheckoutOptions, type CheckoutResult } from './checkout.ts';
 import { fetchObjects, type FetchOptions, type FetchResult } from './fetch.ts';
+import { planPrefill, type Prefill, type VerifiedSink } from './pull-prefill.ts';
 import { transferError } from './push.ts';
 
 /** Options for {@link pull}: fetch's plus checkout's safety switches. */
@@ -25,7 +26,24 @@ export interface PullResult {
  */
 export async function pull(repo: Repo, options: PullOptions = {}): Promise<PullResult> {
   const { force, saveUnsaved, ...fetchOpts } = options;
-  const fetched = await withRepoLock(repo, `pull${options.targets?.length ? ` ${options.targets.join(' ')}` : ''}`, () => fetchObjects(repo, fetchOpts));
+  // Outputs absent from the workspace get their small files written during the fetch (see pull-prefill.ts).
+  const prefills: Prefill[] = [];
+  const afterManifests = async (): Promise<VerifiedSink | undefined> => {
+    const p = await planPrefill(repo, options.targets, options.cwd);
+    if (p) prefills.push(p);
+    return p?.sink;
+  };
+  const fetched = await withRepoLock(repo, `pull${options.targets?.length ? ` ${options.targets.join(' ')}` : ''}`, async () => {
+    let result: FetchResult | undefined;
+    try {
+      result = await fetchObjects(repo, fetchOpts, { afterManifests });
+      return result;
+    } finally {
+      // After a cancel or a fatal error (no result), every prefilled output counts as incomplete.
+      const failed = result ? new Set([...result.failed.map((f) => f.oid), ...result.missingOnRemote]) : undefined;
+      for (const p of prefills) p.finish((oid) => failed?.has(oid) ?? true);
+    }
+  });
   let checkedOut: CheckoutResult;
   try {
     checkedOut = await checkout(repo, { targets: options.targets, cwd: options.cwd, force, saveUnsaved, signal: options.signal, onProgress: options.onProgress });

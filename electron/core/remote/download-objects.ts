@@ -26,6 +26,8 @@ export interface DownloadParams {
   readonly jobs: number;
   readonly signal?: AbortSignal;
   readonly onProgress?: ProgressFn;
+  /** Given each small object's verified bytes (see download-one.ts). */
+  readonly onVerified?: (ref: ObjectRef, bytes: Buffer) => void;
   /** How many verified objects are flushed to the cache at once (tests make it small). */
   readonly publishLimits?: PublishLimits;
 }
@@ -83,7 +85,7 @@ export async function downloadObjects(p: DownloadParams): Promise<DownloadResult
       try {
         const n = await downloadOne({
           remote: p.remote, odb: p.odb, index: p.index, ref, key, signal: p.signal,
-          partialPath: path.join(p.partialDir, name), resume: records.get(key) ?? null, partialExists: partials.has(name), publisher,
+          partialPath: path.join(p.partialDir, name), resume: records.get(key) ?? null, partialExists: partials.has(name), publisher, onVerified: p.onVerified,
           onBytes: (d) => meter.addBytes(d, ref.oid),
         });
         result.downloaded++;

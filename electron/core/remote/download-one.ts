@@ -36,6 +36,8 @@ export interface DownloadTarget {
   readonly partialExists?: boolean;
   /** Hands the verified file to a batch publisher instead of moving it into the cache on its own. */
   readonly publisher?: DownloadPublisher;
+  /** Given each small object's verified bytes once they are safely in the partial file (pull's prefill). */
+  readonly onVerified?: (ref: ObjectRef, bytes: Buffer) => void;
 }
 
 /** Downloads at least this large are recorded in the index so a later run can resume them. */
@@ -165,7 +167,10 @@ export async function downloadOne(t: DownloadTarget): Promise<number> {
   }
   const recorded = t.index !== undefined && (rec !== undefined || size >= RESUME_MIN_BYTES);
   if (t.publisher) {
-    if (inMemory !== undefined) writeSealed(t.partialPath, inMemory);
+    if (inMemory !== undefined) {
+      writeSealed(t.partialPath, inMemory);
+      t.onVerified?.(t.ref, inMemory);
+    }
     await t.publisher.add(t.partialPath, t.ref, size, { resumeKey: recorded ? t.key : undefined, sealed: inMemory !== undefined });
     return size;
   }

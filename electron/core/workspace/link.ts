@@ -1,4 +1,4 @@
-import { chmodSync, closeSync, constants as fsc, copyFileSync, linkSync, mkdirSync, openSync, renameSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { chmodSync, closeSync, constants as fsc, copyFileSync, linkSync, mkdirSync, openSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { chmod, copyFile, link, mkdir, open, rename, rm, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { LockstepError, fromFsError } from '../errors/index.ts';
@@ -172,4 +172,26 @@ export async function linkFromCache(objAbs: string, destAbs: string, types: read
     `None of the configured link types (${candidates.join(', ')}) work for ${destAbs} (${failures.join('; ')}). Add "copy" to cache.type.`,
     { path: destAbs, tried: failures },
   );
+}
+
+/**
+ * True when linking from `objDir` into `destDir` with `types` gives every file its own full copy: `copy` comes
+ * first, or `reflink` does but this filesystem pair cannot clone (probed with a 1-byte file) and `copy` is
+ * next. Callers that write workspace files themselves may do so only then.
+ */
+export function makesPlainCopies(types: readonly LinkType[], objDir: string, destDir: string): boolean {
+  if (types[0] === 'copy') return true;
+  if (types[0] !== 'reflink' || types[1] !== 'copy') return false;
+  const src = tempPathFor(path.join(objDir, 'probe'));
+  const dest = tempPathFor(path.join(destDir, 'probe'));
+  try {
+    writeFileSync(src, 'x', { flag: 'wx', mode: 0o600 });
+    copyFileSync(src, dest, fsc.COPYFILE_EXCL | fsc.COPYFILE_FICLONE_FORCE);
+    return false;
+  } catch (err) {
+    return FS_WIDE_CODES.has(errno(err) ?? '');
+  } finally {
+    rmSync(src, { force: true });
+    rmSync(dest, { force: true });
+  }
 }
