@@ -6,12 +6,15 @@ import { openRepo, type Repo } from '../../electron/core/repo/open-repo.ts';
 import { makeGitRepo, removeTree, type TestGitRepo } from '../helpers/git-repo.ts';
 import { S3RVER_KEY, S3RVER_SECRET } from '../helpers/s3rver.ts';
 
-/** How a test repo reaches its remote: an S3 endpoint + bucket, or a folder. */
-export type RemoteSpec = { kind: 's3'; endpoint: string; bucket: string; prefix: string } | { kind: 'local'; dir: string };
+/**
+ * How a test repo reaches its remote: an S3 endpoint + bucket, or a folder. `keys: false` leaves the S3
+ * remote without s3rver's static keys, for tests that bring credentials another way (a profile).
+ */
+export type RemoteSpec = { kind: 's3'; endpoint: string; bucket: string; prefix: string; keys?: boolean } | { kind: 'local'; dir: string };
 
 const GIT_ENV = { ...process.env, GIT_AUTHOR_NAME: 'T', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 'T', GIT_COMMITTER_EMAIL: 't@example.com', GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' };
 
-/** Configures remote "storage" as the default, with s3rver's keys in config.local for S3. */
+/** Configures remote "storage" as the default, with s3rver's keys in config.local for S3 (unless `keys: false`). */
 export async function configureRemote(dvcDir: string, spec: RemoteSpec): Promise<void> {
   if (spec.kind === 'local') {
     await remoteAdd({ dvcDir }, { name: 'storage', url: spec.dir, makeDefault: true });
@@ -19,8 +22,10 @@ export async function configureRemote(dvcDir: string, spec: RemoteSpec): Promise
   }
   await remoteAdd({ dvcDir }, { name: 'storage', url: `s3://${spec.bucket}/${spec.prefix}`, makeDefault: true });
   await remoteModify({ dvcDir }, { name: 'storage', option: 'endpointurl', value: spec.endpoint });
-  await remoteModify({ dvcDir }, { name: 'storage', option: 'access_key_id', value: S3RVER_KEY });
-  await remoteModify({ dvcDir }, { name: 'storage', option: 'secret_access_key', value: S3RVER_SECRET });
+  if (spec.keys !== false) {
+    await remoteModify({ dvcDir }, { name: 'storage', option: 'access_key_id', value: S3RVER_KEY });
+    await remoteModify({ dvcDir }, { name: 'storage', option: 'secret_access_key', value: S3RVER_SECRET });
+  }
   await remoteModify({ dvcDir }, { name: 'storage', option: 'read_timeout', value: '2' });
 }
 
@@ -50,7 +55,7 @@ export async function makeDataRepo(spec: RemoteSpec, n = 20): Promise<{ git: Tes
 /** Clones `src` with git (pointers only, no data), configures the same remote. */
 export async function cloneRepo(src: TestGitRepo, spec: RemoteSpec, into: string): Promise<{ dir: string; open: () => Promise<Repo>; cleanup: () => Promise<void> }> {
   execFileSync('git', ['clone', '-q', src.dir, into], { env: GIT_ENV, stdio: 'ignore' });
-  if (spec.kind === 's3') {
+  if (spec.kind === 's3' && spec.keys !== false) {
     // Secrets live in config.local, which git does not carry: set them again, as a teammate would.
     await remoteModify({ dvcDir: path.join(into, '.dvc') }, { name: 'storage', option: 'access_key_id', value: S3RVER_KEY });
     await remoteModify({ dvcDir: path.join(into, '.dvc') }, { name: 'storage', option: 'secret_access_key', value: S3RVER_SECRET });

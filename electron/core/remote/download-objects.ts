@@ -81,7 +81,8 @@ export async function downloadObjects(p: DownloadParams): Promise<DownloadResult
   let failure: { err: unknown } | undefined;
   try {
     await runPool(todo, p.jobs, async ({ ref, key }) => {
-      const name = `${tag}-${ref.oid}.part`;
+      // The layout is part of the name: a legacy and a 3.x output may need the same oid (identical bytes).
+      const name = `${tag}-${ref.hashName === 'md5' ? '' : 'legacy-'}${ref.oid}.part`;
       try {
         const n = await downloadOne({
           remote: p.remote, odb: p.odb, index: p.index, ref, key, signal: p.signal,

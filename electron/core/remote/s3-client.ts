@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { S3Client } from '@aws-sdk/client-s3';
-import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
+import { fromNodeProviderChain, fromSSO } from '@aws-sdk/credential-providers';
 import { LockstepError } from '../errors/index.ts';
+import { mapCredentialsError } from './s3-errors.ts';
 import { S3ObjectHttp } from './s3-object-http.ts';
 import { s3RequestParams, type S3RequestParams } from './s3-request-params.ts';
 
@@ -33,6 +34,50 @@ function seconds(opts: S3RemoteOptions, key: string, dflt: number): number {
   return n;
 }
 
+type CredentialProvider = ReturnType<typeof fromSSO>;
+
+/**
+ * The standard AWS credential chain for a remote, shaped by its `profile`, `credentialpath` and `configpath`
+ * options. A named profile is first tried as an SSO profile on its own: the SDK's chain reaches SSO profiles
+ * through its shared-file provider, which drops the custom file paths on the way (so an SSO profile in a
+ * `configpath` file was never found), and an SSO failure seen on its own can be reported as one ("run
+ * `aws sso login`") instead of as "no credentials". A profile that is not an SSO profile makes the SSO
+ * provider step aside (`tryNextLink`), and the full chain decides as before. Failures become LockstepErrors
+ * that name the remote and the profile.
+ */
+function chainCredentials(remoteName: string, opts: S3RemoteOptions): CredentialProvider {
+  const profile = str(opts, 'profile');
+  const files = { profile, filepath: str(opts, 'credentialpath'), configFilepath: str(opts, 'configpath') };
+  const chain = fromNodeProviderChain(files);
+  const sso = profile === undefined ? undefined : fromSSO(files);
+  return async (props) => {
+    if (sso !== undefined) {
+      try {
+        return await sso(props);
+      } catch (err) {
+        if ((err as { tryNextLink?: boolean } | undefined)?.tryNextLink === false) throw mapCredentialsError(err, { remote: remoteName, profile, sso: true });
+      }
+    }
+    try {
+      return await chain(props);
+    } catch (err) {
+      throw mapCredentialsError(err, { remote: remoteName, profile, sso: false });
+    }
+  };
+}
+
+/**
+ * Whether the SDK sends this client's requests to an endpoint configured outside the remote's options:
+ * AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL, or `endpoint_url` (plain or in a `services` section) in the shared
+ * config file, unless AWS_IGNORE_CONFIGURED_ENDPOINT_URLS says otherwise. The SDK's own lookup answers,
+ * so other services' settings (AWS_ENDPOINT_URL_SSO, `sso = endpoint_url` for the SSO portal) never count.
+ */
+async function hasConfiguredEndpoint(cfg: object): Promise<boolean> {
+  const lookup = (cfg as { serviceConfiguredEndpoint?: () => Promise<unknown> }).serviceConfiguredEndpoint;
+  if (typeof lookup !== 'function') return Boolean(process.env.AWS_ENDPOINT_URL_S3 || process.env.AWS_ENDPOINT_URL);
+  return Boolean(await lookup());
+}
+
 const noop = (): void => {};
 const SILENT_LOGGER = { trace: noop, debug: noop, info: noop, warn: noop, error: noop };
 
@@ -44,8 +89,8 @@ export interface S3ClientBundle {
   readonly params: S3RequestParams;
   /**
    * The lean GET/PUT transport for `bucket` (see s3-object-http.ts), sharing the SDK's credentials and
-   * sockets; null when only the SDK knows how to reach the bucket (endpoint from AWS_ENDPOINT_URL*, an
-   * endpoint that needs another auth scheme than SigV4).
+   * sockets; null when only the SDK knows how to reach the bucket (an S3 endpoint from AWS_ENDPOINT_URL(_S3)
+   * or the shared config file, an endpoint that needs another auth scheme than SigV4).
    */
   objectHttp(bucket: string): Promise<S3ObjectHttp | null>;
   close(): void;
@@ -57,7 +102,7 @@ export interface S3ClientBundle {
  * framing into the object. Integrity comes from our own md5 checks instead. The SDK's own retries are
  * off (`maxAttempts: 1`) because a streamed body cannot be replayed; the remote retries with a fresh
  * stream. Credentials: static keys from config (only ever in config.local), anonymous when allowed, else
- * the standard AWS chain (env, shared files, SSO, profile).
+ * the standard AWS chain (env, shared files, SSO, profile; see `chainCredentials`).
  */
 export function createS3Client(remoteName: string, opts: S3RemoteOptions, maxSockets: number): S3ClientBundle {
   let endpoint = str(opts, 'endpointurl');
@@ -92,12 +137,11 @@ export function createS3Client(remoteName: string, opts: S3RemoteOptions, maxSoc
     throw new LockstepError('CONFIG_ERROR', `Remote "${remoteName}" sets only one of access_key_id and secret_access_key; set both (with --local) or neither.`, { remote: remoteName });
   }
   const anonymous = configBool(opts, 'allow_anonymous_login', false) && keyId === undefined;
-  const profile = str(opts, 'profile');
   const credentials = keyId !== undefined && secret !== undefined
     ? { accessKeyId: keyId, secretAccessKey: secret, sessionToken: str(opts, 'session_token') }
     : anonymous
       ? { accessKeyId: '', secretAccessKey: '' }
-      : fromNodeProviderChain({ profile, filepath: str(opts, 'credentialpath'), configFilepath: str(opts, 'configpath') });
+      : chainCredentials(remoteName, opts);
   const connectTimeoutMs = seconds(opts, 'connect_timeout', 15) * 1000;
   const socketTimeoutMs = seconds(opts, 'read_timeout', 60) * 1000;
   const client = new S3Client({
@@ -120,8 +164,8 @@ export function createS3Client(remoteName: string, opts: S3RemoteOptions, maxSoc
     },
   });
   const objectHttp = async (bucket: string): Promise<S3ObjectHttp | null> => {
-    if (endpoint === undefined && (process.env.AWS_ENDPOINT_URL || process.env.AWS_ENDPOINT_URL_S3)) return null;
     const cfg = client.config;
+    if (endpoint === undefined && await hasConfiguredEndpoint(cfg)) return null;
     const region = await cfg.region();
     // The SDK's own endpoint rules say where the bucket lives (partitions, FIPS, dual-stack, custom endpoints).
     const resolved = cfg.endpointProvider({

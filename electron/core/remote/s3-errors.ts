@@ -48,8 +48,9 @@ export function mapS3Error(err: unknown, ctx: { remote: string; bucket: string; 
   if (name === 'AbortError' || e?.code === 'ABORT_ERR') {
     return new LockstepError('ABORTED', 'The operation was cancelled.', {}, { cause: err });
   }
-  if (name === 'CredentialsProviderError' || /Could not load credentials/i.test(e?.message ?? '')) {
-    return new LockstepError('REMOTE_AUTH', `No AWS credentials found for remote "${ctx.remote}". Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, configure a profile (\`lockstep remote modify ${ctx.remote} profile <name>\`), or store keys with \`lockstep remote modify --local ${ctx.remote} access_key_id <id>\` and \`secret_access_key <secret>\`.`, { ...data, retryable: false }, { cause: err });
+  if (name === 'CredentialsProviderError' || name === 'TokenProviderError' || /Could not load credentials/i.test(e?.message ?? '')) {
+    const mapped = mapCredentialsError(err, { remote: ctx.remote, sso: false });
+    return new LockstepError(mapped.code, mapped.message, { ...data, ...mapped.data }, { cause: err });
   }
   if (name === 'NoSuchBucket') {
     return new LockstepError('REMOTE_NOT_FOUND', `The bucket "${ctx.bucket}" of remote "${ctx.remote}" does not exist${ctx.endpoint ? ` at ${ctx.endpoint}` : ''}. Create it, or fix the url with \`lockstep remote modify ${ctx.remote} url s3://<bucket>/<prefix>\`.`, { ...data, retryable: false }, { cause: err });
@@ -68,4 +69,32 @@ export function mapS3Error(err: unknown, ctx: { remote: string; bucket: string; 
     return new LockstepError('REMOTE_NOT_FOUND', `The object ${where} is missing from remote "${ctx.remote}".`, { ...data, retryable: false }, { cause: err });
   }
   return new LockstepError('REMOTE_ERROR', `Remote "${ctx.remote}" failed to ${ctx.action} ${where}: ${name || `HTTP ${status ?? '?'}`}${e?.message ? ` (${e.message})` : ''}.`, { ...data, retryable: false }, { cause: err });
+}
+
+/**
+ * Turns a failure of the AWS credential chain into a LockstepError naming the remote and the profile.
+ * `sso` says the remote's named profile is an SSO profile whose sign-in failed (expired or missing cached
+ * token, the portal refusing it): that reads "run `aws sso login --profile <name>`", or, when the portal
+ * cannot be reached, a retryable network error. Without `sso`, a failed chain is "no credentials found",
+ * with the same SSO advice when the SDK's message shows the chain died on an SSO profile (AWS_PROFILE).
+ */
+export function mapCredentialsError(err: unknown, ctx: { remote: string; profile?: string; sso: boolean }): LockstepError {
+  if (err instanceof LockstepError) return err;
+  const sdkMessage = (err as SdkErrorShape | undefined)?.message?.trim().replace(/\.$/, '') ?? String(err);
+  const envProfile = process.env.AWS_PROFILE || undefined;
+  const profile = ctx.profile ?? envProfile;
+  const data = { remote: ctx.remote, profile, retryable: false };
+  if (ctx.sso || /\bsso\b/i.test(sdkMessage)) {
+    const net = networkCode(err) ?? [...NETWORK_CODES].find((c) => sdkMessage.includes(c));
+    const named = profile === undefined ? 'the default AWS profile' : `the AWS profile "${profile}"`;
+    if (net !== undefined) {
+      return new LockstepError('REMOTE_ERROR', `Cannot reach the AWS SSO portal to sign in ${named} for remote "${ctx.remote}": ${net}. Check the network (and AWS_ENDPOINT_URL_SSO, if set).`, { ...data, errno: net, retryable: true, unreachable: UNREACHABLE_CODES.has(net) }, { cause: err });
+    }
+    const login = profile === undefined ? 'aws sso login' : `aws sso login --profile ${profile}`;
+    return new LockstepError('REMOTE_AUTH', `Remote "${ctx.remote}" could not get AWS credentials through the SSO sign-in of ${named} (${sdkMessage}). Run \`${login}\` and try again.`, { ...data, sso: true }, { cause: err });
+  }
+  if (ctx.profile !== undefined) {
+    return new LockstepError('REMOTE_AUTH', `No AWS credentials found for remote "${ctx.remote}" through its profile "${ctx.profile}" (${sdkMessage}). Check that the profile exists in the AWS config or credentials file (the remote's configpath/credentialpath, AWS_CONFIG_FILE, ~/.aws/config) and holds credentials, or pick another with \`lockstep remote modify ${ctx.remote} profile <name>\`.`, data, { cause: err });
+  }
+  return new LockstepError('REMOTE_AUTH', `No AWS credentials found for remote "${ctx.remote}". Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, configure a profile (\`lockstep remote modify ${ctx.remote} profile <name>\`), or store keys with \`lockstep remote modify --local ${ctx.remote} access_key_id <id>\` and \`secret_access_key <secret>\`.`, data, { cause: err });
 }
