@@ -24,8 +24,11 @@ export interface ObjectRequest {
   /** The full object key (the remote's prefix included). */
   readonly key: string;
   readonly headers?: Readonly<Record<string, string>>;
-  /** The streamed body of a PUT (sent unsigned: Content-MD5 lets the server check it instead). */
-  readonly body?: Readable;
+  /**
+   * The body of a PUT, streamed or (small objects) in one buffer; sent unsigned: Content-MD5 lets the server
+   * check it instead.
+   */
+  readonly body?: Readable | Buffer;
   readonly signal?: AbortSignal;
 }
 
@@ -92,8 +95,9 @@ export class S3ObjectHttp {
       });
       let settled = false;
       let response: http.IncomingMessage | undefined;
+      const body = r.body;
       const fail = (err: Error): void => {
-        r.body?.destroy();
+        if (body !== undefined && !Buffer.isBuffer(body)) body.destroy();
         if (!settled) {
           settled = true;
           reject(err);
@@ -126,11 +130,11 @@ export class S3ObjectHttp {
           fail(new S3HttpError(code || (STATUS_NAMES[status] ?? `HTTP${status}`), message || `HTTP ${status}`, status));
         }, fail);
       });
-      if (r.body) {
-        r.body.on('error', (err) => req.destroy(err));
-        r.body.pipe(req);
-      } else {
-        req.end();
+      if (body === undefined) req.end();
+      else if (Buffer.isBuffer(body)) req.end(body);
+      else {
+        body.on('error', (err) => req.destroy(err));
+        body.pipe(req);
       }
     });
   }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import {
@@ -11,6 +12,7 @@ import { withRetry, DEFAULT_RETRY, type RetryPolicy } from './retry.ts';
 import type { S3ClientBundle } from './s3-client.ts';
 import { httpStatus, mapS3Error } from './s3-errors.ts';
 import { multipartUpload } from './s3-multipart.ts';
+import { SMALL_PUT_MAX, readSmallFile } from './read-small.ts';
 import type { S3ObjectHttp } from './s3-object-http.ts';
 import { requestParamHeaders } from './s3-request-params.ts';
 import type { ObjectRef, ReadOptions, Remote, RemoteObjectStat, RemoteReadStream, UploadOptions } from './types.ts';
@@ -138,30 +140,47 @@ export class S3Remote implements Remote {
   private async putSingle(srcAbs: string, key: string, opts: UploadOptions): Promise<string | undefined> {
     const lean = await this.lean();
     const res = await withRetry(async () => {
-      const counter = countingStream(opts.onBytes);
-      const src = createReadStream(srcAbs);
-      src.on('error', (e) => counter.stream.destroy(e));
-      src.pipe(counter.stream);
+      // Small objects go as one buffer read synchronously: per object, a read stream's open/read/close
+      // through the libuv pool cost more CPU than the request itself (see jobs/loop-budget.ts).
+      const small = opts.size <= SMALL_PUT_MAX ? readSmallFile(srcAbs, opts.size) : undefined;
+      let counter: ReturnType<typeof countingStream> | undefined;
+      let src: ReturnType<typeof createReadStream> | undefined;
+      let body: Readable | Buffer;
+      if (small !== undefined) body = small;
+      else {
+        const c = countingStream(opts.onBytes);
+        const s = createReadStream(srcAbs);
+        s.on('error', (e) => c.stream.destroy(e));
+        s.pipe(c.stream);
+        counter = c;
+        src = s;
+        body = c.stream;
+      }
       const contentMd5 = opts.md5 === undefined ? undefined : md5HexToBase64(opts.md5);
       try {
         let etag: string | undefined;
         if (lean !== null) {
           const out = await lean.send({
-            method: 'PUT', key: this.full(key), body: counter.stream, signal: opts.signal,
+            method: 'PUT', key: this.full(key), body, signal: opts.signal,
             headers: { 'content-length': String(opts.size), 'content-type': 'application/octet-stream', ...(contentMd5 === undefined ? {} : { 'content-md5': contentMd5 }), ...this.writeHeaders },
           });
           out.resume(); // drain the (empty) answer so the socket goes back to the pool
           etag = out.headers.etag;
         } else {
           etag = (await this.s3.client.send(new PutObjectCommand({
-            Bucket: this.bucket, Key: this.full(key), Body: counter.stream, ContentLength: opts.size, ContentMD5: contentMd5,
+            Bucket: this.bucket, Key: this.full(key), Body: body, ContentLength: opts.size, ContentMD5: contentMd5,
             ...this.s3.params.write,
           }), { abortSignal: opts.signal })).ETag;
         }
-        return { etag: cleanEtag(etag), md5: counter.hash.digest('hex'), sent: counter.bytes() };
+        if (small !== undefined) {
+          opts.onBytes?.(small.length);
+          return { etag: cleanEtag(etag), md5: createHash('md5').update(small).digest('hex'), sent: small.length };
+        }
+        const c = counter as NonNullable<typeof counter>;
+        return { etag: cleanEtag(etag), md5: c.hash.digest('hex'), sent: c.bytes() };
       } catch (err) {
-        src.destroy();
-        opts.onBytes?.(-counter.bytes());
+        src?.destroy();
+        opts.onBytes?.(-(counter?.bytes() ?? 0));
         throw mapS3Error(err, this.ctx(key, 'upload'));
       }
     }, { signal: opts.signal, policy: this.tuning.retry });
