@@ -1,5 +1,5 @@
 import http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { listenOnLoopback } from './loopback-server.ts';
 
 /** What one request through the proxy looked like. */
 export interface ProxiedRequest {
@@ -85,7 +85,6 @@ export async function startFaultProxy(upstream: string, opts: FaultProxyOptions 
   const requests: ProxiedRequest[] = [];
   const abortedUploads: AbortedUpload[] = [];
   const uploads = opts.emulateAbortMultipart ? createUploadTracker(abortedUploads) : undefined;
-  const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
   const agent = new http.Agent({ keepAlive: true });
 
@@ -165,23 +164,17 @@ export async function startFaultProxy(upstream: string, opts: FaultProxyOptions 
     });
     req.on('end', () => up.end());
   });
-  server.on('connection', (s: Socket) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const loopback = await listenOnLoopback(server);
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint: loopback.endpoint,
     requests,
     abortedUploads,
     addRule: (r) => rules.push(r),
     clearRules: () => rules.splice(0),
     close: async () => {
       for (const t of timers) clearTimeout(t);
-      for (const s of sockets) s.destroy();
       agent.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await loopback.close();
     },
   };
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import http from 'node:http';
 import { mkdir, writeFile } from 'node:fs/promises';
-import type { AddressInfo, Socket } from 'node:net';
+import { listenOnLoopback } from './loopback-server.ts';
 import path from 'node:path';
 
 /** One GetRoleCredentials call the portal answered. */
@@ -41,7 +41,6 @@ export interface SsoPortal {
  */
 export async function startSsoPortal(grants: readonly PortalGrant[]): Promise<SsoPortal> {
   const calls: PortalCall[] = [];
-  const sockets = new Set<Socket>();
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://portal');
     const token = req.headers['x-amz-sso_bearer_token'] as string | undefined;
@@ -62,20 +61,8 @@ export async function startSsoPortal(grants: readonly PortalGrant[]): Promise<Ss
     });
     res.end(body);
   });
-  server.on('connection', (s: Socket) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    endpoint: `http://127.0.0.1:${port}`,
-    calls,
-    close: () => new Promise<void>((resolve) => {
-      for (const s of sockets) s.destroy();
-      server.close(() => resolve());
-    }),
-  };
+  const { endpoint, close } = await listenOnLoopback(server);
+  return { endpoint, calls, close };
 }
 
 /**
