@@ -78,6 +78,29 @@ async function hasConfiguredEndpoint(cfg: object): Promise<boolean> {
   return Boolean(await lookup());
 }
 
+/**
+ * The `region` of the AWS profile (the remote's, else AWS_PROFILE, else default) as the SDK reads it from the
+ * shared config file, else us-east-1: a remote that names only a profile is signed for that profile's region,
+ * as boto3 does for DVC. Asked of a throwaway client (no I/O but the file read): the SDK's own loader is
+ * internal to it. Resolved once, on the first request.
+ */
+function profileRegion(profile: string | undefined): () => Promise<string> {
+  let answer: Promise<string> | undefined;
+  return () => {
+    answer ??= (async () => {
+      const probe = new S3Client({ profile });
+      try {
+        return await probe.config.region();
+      } catch {
+        return 'us-east-1';
+      } finally {
+        probe.destroy();
+      }
+    })();
+    return answer;
+  };
+}
+
 const noop = (): void => {};
 const SILENT_LOGGER = { trace: noop, debug: noop, info: noop, warn: noop, error: noop };
 
@@ -145,7 +168,7 @@ export function createS3Client(remoteName: string, opts: S3RemoteOptions, maxSoc
   const connectTimeoutMs = seconds(opts, 'connect_timeout', 15) * 1000;
   const socketTimeoutMs = seconds(opts, 'read_timeout', 60) * 1000;
   const client = new S3Client({
-    region: str(opts, 'region') ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
+    region: str(opts, 'region') ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? profileRegion(str(opts, 'profile')),
     endpoint,
     forcePathStyle: true,
     requestChecksumCalculation: 'WHEN_REQUIRED',
