@@ -22,14 +22,18 @@ const BUILTINS = new Set(builtinModules.filter((m) => !m.startsWith('_')));
  * builtin by reading every export, which runs lazy getters: `import ... from 'node:http'` loads all of
  * undici for http's fetch-era exports (~55 ms per CLI start that touches the S3 client). A CommonJS
  * require returns the same object without touching the getters; esbuild's interop reads names on use.
+ * Dynamic imports keep Node's ESM namespace (code reads `.default` or named exports off it), except those of
+ * http and https (the SDK's HTTP handler makes one per client): those two have the lazy getters, and reading
+ * `Agent` / `request` off esbuild's CommonJS interop works the same.
  */
+const DYNAMIC_VIA_REQUIRE = new Set(['http', 'https']);
 const builtinsViaRequire = {
   name: 'builtins-via-require',
   setup(b) {
     b.onResolve({ filter: /^(node:)?[a-z_/0-9]+$/ }, (args) => {
       const name = args.path.replace(/^node:/, '');
-      // A dynamic import() must keep the builtin's ESM namespace (its named exports): left to Node.
-      if (!BUILTINS.has(name) || args.namespace === 'builtin-cjs' || args.kind === 'dynamic-import') return undefined;
+      if (!BUILTINS.has(name) || args.namespace === 'builtin-cjs') return undefined;
+      if (args.kind === 'dynamic-import' && !DYNAMIC_VIA_REQUIRE.has(name)) return undefined;
       return { path: name, namespace: 'builtin-cjs' };
     });
     b.onLoad({ filter: /.*/, namespace: 'builtin-cjs' }, (args) => ({

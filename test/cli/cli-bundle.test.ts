@@ -3,7 +3,7 @@
 // folder of its own and drives it end to end, so a bundling mistake (a dependency's module format, the
 // builtins-via-require rewrite, a worker script not emitted, a relative URL off by a folder) fails here.
 import { spawn } from 'node:child_process';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -60,6 +60,15 @@ describe('the bundled CLI', () => {
     expect(inputs).toContain('electron/cli/run-cli.ts');
     expect(inputs).toContain('package-lock.json');
     expect(inputs.filter((i) => i.includes(':') || i.startsWith('node_modules'))).toEqual([]);
+  });
+
+  it('loads http and https through require, even where the SDK imports them dynamically', async () => {
+    // An ESM import of node:http reads its lazy getters, which loads all of undici (tens of ms per start).
+    const chunks = (await readdir(OUT)).filter((n) => n.endsWith('.mjs'));
+    const offenders: string[] = [];
+    for (const n of chunks) if (/import\((["'])node:https?\1\)|from (["'])node:https?\2/.test(await readFile(path.join(OUT, n), 'utf8'))) offenders.push(n);
+    expect(chunks.length).toBeGreaterThan(3);
+    expect(offenders).toEqual([]);
   });
 
   it('the bin shim refuses to fall back to the sources when a benchmark requires the bundle', async () => {

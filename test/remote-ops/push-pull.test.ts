@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { chmod, readFile, readdir, writeFile } from 'node:fs/promises';
+import { chmod, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { add } from '../../electron/core/ops/add.ts';
@@ -61,6 +62,31 @@ describe.each(['s3', 'local'] as const)('push / fetch / pull / status --cloud ag
       const after = await cloudStatus(repo);
       expect(after.clean).toBe(true);
       expect(after.totals).toEqual({ both: 22, localOnly: 0, remoteOnly: 0, missing: 0 });
+    } finally {
+      repo.close();
+    }
+  });
+
+  it('status --cloud trusts a whole-folder mark only while the cache folders are unchanged', async () => {
+    const clone = await cloneRepo(origin.git, spec, path.join(tmp.dir, `marks-${kind}`));
+    cleanups.push(clone.cleanup);
+    const repo = await clone.open();
+    try {
+      await pull(repo);
+      // Folders changed within the last 2 s are not trusted for marks (racy timestamps; ctime cannot be set back).
+      await sleep(2100);
+      const layout = path.join(clone.dir, '.dvc', 'cache', 'files', 'md5');
+      const marks = (): number => repo.index.db.prepare<[], number>('SELECT count(*) FROM cache_complete').pluck().get() ?? 0;
+      expect(marks()).toBe(0);
+      expect((await cloudStatus(repo)).totals).toEqual({ both: 22, localOnly: 0, remoteOnly: 0, missing: 0 });
+      expect(marks()).toBe(1); // data's version, found whole
+      expect((await cloudStatus(repo)).totals).toEqual({ both: 22, localOnly: 0, remoteOnly: 0, missing: 0 });
+      // An object leaves the cache: its folder changes, the mark no longer counts, the object is remote-only.
+      const victim = createHash('md5').update(await readFile(path.join(clone.dir, 'data', 'part-005.csv'))).digest('hex');
+      await rm(path.join(layout, victim.slice(0, 2), victim.slice(2)), { force: true });
+      const after = await cloudStatus(repo);
+      expect(after.totals).toEqual({ both: 21, localOnly: 0, remoteOnly: 1, missing: 0 });
+      expect(after.outputs.find((o) => o.path === 'data')?.state).toBe('remote-only');
     } finally {
       repo.close();
     }

@@ -1,5 +1,8 @@
 import { statSync } from 'node:fs';
+import { cacheFingerprint, type CacheFingerprint } from '../cache/fingerprint.ts';
 import { OBJECT_MODE } from '../cache/odb.ts';
+import type { HashName } from '../hash/hash-pool.ts';
+import { isMarkedComplete, markComplete } from '../index/cache-complete.ts';
 import type { RunOptions } from '../jobs/progress.ts';
 import { queryRemote } from '../remote/existence.ts';
 import { objectKey } from '../remote/object-key.ts';
@@ -44,10 +47,11 @@ export interface CloudStatusResult {
  * cost more in thread-pool hand-offs than in syscalls); only objects that are not 0444 go through the
  * ObjectStore's full check, which re-hashes them.
  */
-async function presentLocally(repo: Repo, refs: Map<string, ObjectRef>, signal?: AbortSignal): Promise<Set<string>> {
-  const local = new Set<string>();
+async function presentLocally(repo: Repo, refs: Map<string, ObjectRef>, known: ReadonlySet<string>, signal?: AbortSignal): Promise<Set<string>> {
+  const local = new Set<string>(known);
   const unsure: [string, ObjectRef][] = [];
   for (const [k, r] of refs) {
+    if (known.has(k)) continue;
     const st = statSync(repo.odb.pathFor(r.oid, r.hashName), { throwIfNoEntry: false });
     if (st === undefined || !st.isFile()) continue;
     if ((st.mode & 0o777) === OBJECT_MODE) local.add(k);
@@ -59,11 +63,49 @@ async function presentLocally(repo: Repo, refs: Map<string, ObjectRef>, signal?:
   return local;
 }
 
+type Group = Awaited<ReturnType<typeof groupsFor>>['groups'][number];
+
+function groupKeys(g: Group): string[] {
+  return [...(g.dir ? [g.dir] : []), ...g.files].map((r) => objectKey(r.oid, r.hashName));
+}
+
+/** The cache's fingerprint per hash layout the groups' folders use, taken once. */
+function fingerprints(repo: Repo, groups: readonly Group[]): Map<HashName, CacheFingerprint | undefined> {
+  const names = new Set(groups.flatMap((g) => (g.dir ? [g.dir.hashName] : [])));
+  return new Map([...names].map((h) => [h, cacheFingerprint(repo.odb, h)] as const));
+}
+
+/**
+ * Folder versions found whole in the cache, marked as plain `status` marks them (ops/cache-complete.ts): a mark
+ * holds while the cache's folders are unchanged, so a repeated `status --cloud` of a large dataset costs a few
+ * hundred folder stats instead of a stat per object. Returns the keys of every object of the marked versions.
+ */
+function knownLocal(repo: Repo, groups: readonly Group[], fps: Map<HashName, CacheFingerprint | undefined>): Set<string> {
+  const known = new Set<string>();
+  for (const g of groups) {
+    const fp = g.dir ? fps.get(g.dir.hashName) : undefined;
+    if (g.dir && fp && isMarkedComplete(repo.index, fp.root, g.dir.hashName, g.dir.oid, fp.key)) for (const k of groupKeys(g)) known.add(k);
+  }
+  return known;
+}
+
+/** Marks the folder versions that `local` holds whole, if the cache did not change while it was looked at. */
+function markWhole(repo: Repo, groups: readonly Group[], local: ReadonlySet<string>, before: Map<HashName, CacheFingerprint | undefined>): void {
+  const after = fingerprints(repo, groups);
+  for (const g of groups) {
+    if (!g.dir || !groupKeys(g).every((k) => local.has(k))) continue;
+    const fp = before.get(g.dir.hashName);
+    const now = after.get(g.dir.hashName);
+    if (fp?.stable && now !== undefined && fp.root === now.root && fp.key === now.key) markComplete(repo.index, fp.root, g.dir.hashName, g.dir.oid, fp.key);
+  }
+}
+
 /**
  * `lockstep status --cloud`: compares the cache with the remote for the selected outputs. Asks the remote
  * only about objects the index does not already know to be there (one HEAD re-checks each remembered `.dir`),
  * so a repeated status of an unchanged, pushed dataset costs one request. A `.dir` on the remote vouches for
- * its entries, as in DVC. Read-only: takes no lock and changes nothing but the index's remote cache.
+ * its entries, as in DVC. Read-only: takes no lock and changes nothing but the index's remote cache and
+ * completeness marks.
  */
 export async function cloudStatus(repo: Repo, options: CloudStatusOptions = {}): Promise<CloudStatusResult> {
   const { targets, cwd, remote: remoteName, jobs, signal, onProgress } = options;
@@ -88,7 +130,12 @@ export async function cloudStatus(repo: Repo, options: CloudStatusOptions = {}):
       for (const o of perOutput) {
         for (const r of [...o.missingDirs, ...o.groups.flatMap((g) => (g.dir ? [g.dir, ...g.files] : [...g.files]))]) all.set(objectKey(r.oid, r.hashName), r);
       }
-      const local = await presentLocally(repo, all, signal);
+      const groups = perOutput.flatMap((o) => o.groups);
+      const before = fingerprints(repo, groups);
+      const known = knownLocal(repo, groups, before);
+      const local = await presentLocally(repo, all, known, signal);
+      const unmarked = groups.filter((g) => g.dir && !known.has(objectKey(g.dir.oid, g.dir.hashName)));
+      if (unmarked.length > 0) markWhole(repo, unmarked, local, before);
       for (const o of perOutput) {
         const counts = { both: 0, localOnly: 0, remoteOnly: 0, missing: 0 };
         const vouched = new Set<string>();
