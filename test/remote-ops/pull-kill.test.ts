@@ -2,29 +2,14 @@ import { createHash } from 'node:crypto';
 import { readFile, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { collect, runCli, spawnCli } from '../helpers/cli.ts';
-import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy.ts';
-import { startS3rver, type S3rverHandle } from '../helpers/s3rver.ts';
-import { makeTempDir } from '../helpers/tmp.ts';
 import { cloneRepo, makeDataRepo, setEndpoint, type RemoteSpec } from './repo-fixture.ts';
 import { TEMP_NAME_RE } from '../../electron/core/cache/temp-file.ts';
+import { useProxiedS3 } from '../helpers/proxied-s3.ts';
 
 const FILES = 40;
-let server: S3rverHandle;
-let proxy: FaultProxy;
-let tmp: { dir: string; cleanup: () => Promise<void> };
-
-beforeAll(async () => {
-  server = await startS3rver();
-  proxy = await startFaultProxy(server.endpoint);
-  tmp = await makeTempDir();
-});
-afterAll(async () => {
-  await proxy?.close();
-  await server?.stop();
-  await tmp?.cleanup();
-});
+const env = useProxiedS3();
 
 /** Every object named in the cache's 3.x layout, with its mode and whether its bytes match its name. */
 async function namedObjects(cacheDir: string): Promise<{ oid: string; mode: number; intact: boolean }[]> {
@@ -46,16 +31,16 @@ const isObjectGet = (r: { method: string; url: string }): boolean => r.method ==
 
 describe('a pull killed with SIGKILL mid-fetch', () => {
   it('leaves only complete, verified objects under their names, and the next pull fetches only the rest', async () => {
-    const spec: RemoteSpec = { kind: 's3', endpoint: server.endpoint, bucket: server.bucket, prefix: 'pull-kill' };
+    const spec: RemoteSpec = { kind: 's3', endpoint: env.server.endpoint, bucket: env.server.bucket, prefix: 'pull-kill' };
     const src = await makeDataRepo(spec, FILES);
-    const clone = await cloneRepo(src.git, spec, path.join(tmp.dir, 'clone'));
+    const clone = await cloneRepo(src.git, spec, path.join(env.tmp.dir, 'clone'));
     try {
       const pushed = await runCli(['push', '--json'], { cwd: src.git.dir });
       expect(pushed.code, pushed.stderr).toBe(0);
-      await setEndpoint(path.join(clone.dir, '.dvc'), proxy.endpoint);
+      await setEndpoint(path.join(clone.dir, '.dvc'), env.proxy.endpoint);
       const cacheDir = path.join(clone.dir, '.dvc', 'cache');
       // A slow link and small flush batches: some batches are published, others are still in flight at the kill.
-      proxy.addRule({ match: isObjectGet, fault: { kind: 'delay', ms: 150 }, times: Infinity });
+      env.proxy.addRule({ match: isObjectGet, fault: { kind: 'delay', ms: 150 }, times: Infinity });
       const child = spawnCli(['pull', '--json', '-j', '2'], { cwd: clone.dir, env: { LOCKSTEP_FETCH_BATCH: '4' } });
       const done = collect(child, 120_000);
       let published = 0;
@@ -77,12 +62,12 @@ describe('a pull killed with SIGKILL mid-fetch', () => {
       expect(early.length).toBeGreaterThan(0);
       for (const n of early) expect(await readFile(path.join(clone.dir, 'data', n), 'utf8'), n).toBe(await readFile(path.join(src.git.dir, 'data', n), 'utf8'));
 
-      proxy.clearRules();
-      proxy.requests.splice(0);
+      env.proxy.clearRules();
+      env.proxy.requests.splice(0);
       const rerun = await runCli(['pull', '--json'], { cwd: clone.dir });
       expect(rerun.code, rerun.stderr).toBe(0);
       // Objects published before the kill were not downloaded again.
-      expect(proxy.requests.filter(isObjectGet).length).toBeLessThanOrEqual(FILES + 2 - left.length);
+      expect(env.proxy.requests.filter(isObjectGet).length).toBeLessThanOrEqual(FILES + 2 - left.length);
       for (let i = 0; i < FILES; i++) {
         const rel = `data/part-${String(i).padStart(3, '0')}.csv`;
         expect(await readFile(path.join(clone.dir, rel), 'utf8')).toBe(await readFile(path.join(src.git.dir, rel), 'utf8'));

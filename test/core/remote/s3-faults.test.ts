@@ -1,46 +1,25 @@
 import { readFile, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ObjectStore } from '../../../electron/core/cache/odb.ts';
 import { openIndex } from '../../../electron/core/index/db.ts';
 import { downloadObjects } from '../../../electron/core/remote/download-objects.ts';
 import { objectKey } from '../../../electron/core/remote/object-key.ts';
 import { uploadObjects } from '../../../electron/core/remote/upload-objects.ts';
-import { startFaultProxy, type FaultProxy } from '../../helpers/fault-proxy.ts';
-import { startS3rver, type S3rverHandle } from '../../helpers/s3rver.ts';
-import { makeTempDir } from '../../helpers/tmp.ts';
 import { buildCache } from './cache-fixture.ts';
 import { readAll, s3Remote, writeRandomFile } from './fixtures.ts';
+import { useProxiedS3 } from '../../helpers/proxied-s3.ts';
 
-let server: S3rverHandle;
-let proxy: FaultProxy;
-let tmp: { dir: string; cleanup: () => Promise<void> };
-const opened: { close(): void }[] = [];
-
-beforeAll(async () => {
-  server = await startS3rver();
-  proxy = await startFaultProxy(server.endpoint);
-  tmp = await makeTempDir();
-});
-afterEach(() => {
-  proxy.clearRules();
-  proxy.requests.splice(0);
-});
-afterAll(async () => {
-  for (const o of opened) o.close();
-  await proxy?.close();
-  await server?.stop();
-  await tmp?.cleanup();
-});
+const env = useProxiedS3({ resetProxy: true });
 
 let n = 0;
 async function setup(extra: Record<string, string> = {}) {
   n++;
-  const root = path.join(tmp.dir, `f-${n}`);
+  const root = path.join(env.tmp.dir, `f-${n}`);
   // read_timeout 1 s so an injected stall is given up on quickly.
-  const remote = await s3Remote(proxy.endpoint, server.bucket, `faults-${n}`, { read_timeout: '1', ...extra });
+  const remote = await s3Remote(env.proxy.endpoint, env.server.bucket, `faults-${n}`, { read_timeout: '1', ...extra });
   const index = openIndex({ dvcDir: path.join(root, '.dvc') });
-  opened.push(remote, index);
+  env.opened.push(remote, index);
   return { root, remote, index };
 }
 
@@ -57,7 +36,7 @@ describe('S3 transfers through a faulty network', () => {
     const { root, remote, index } = await setup();
     const fx = await buildCache(root, 6, 'order');
     await uploadObjects({ remote, odb: fx.odb, groups: fx.groups, index, jobs: 4 });
-    const puts = proxy.requests.filter(isPut);
+    const puts = env.proxy.requests.filter(isPut);
     expect(puts).toHaveLength(8);
     expect(puts.at(-1)?.url).toContain(fx.dir.oid.slice(2));
   });
@@ -65,21 +44,21 @@ describe('S3 transfers through a faulty network', () => {
   it('retries 503 SlowDown, resets mid request body and mid response body, and stalls, and stores nothing corrupt', async () => {
     const { root, remote, index } = await setup();
     const fx = await buildCache(root, 8, 'flaky');
-    proxy.addRule({ match: isPut, fault: { kind: 'error', status: 503, code: 'SlowDown' }, times: 3 });
-    proxy.addRule({ match: isPut, fault: { kind: 'reset-request', afterBytes: 100 }, times: 2 });
+    env.proxy.addRule({ match: isPut, fault: { kind: 'error', status: 503, code: 'SlowDown' }, times: 3 });
+    env.proxy.addRule({ match: isPut, fault: { kind: 'reset-request', afterBytes: 100 }, times: 2 });
     const up = await uploadObjects({ remote, odb: fx.odb, groups: fx.groups, index, jobs: 3 });
     expect(up).toMatchObject({ uploaded: 10, failed: [] });
-    expect(proxy.requests.filter((r) => r.fault === 'error')).toHaveLength(3);
-    expect(proxy.requests.filter((r) => r.fault === 'reset-request')).toHaveLength(2);
+    expect(env.proxy.requests.filter((r) => r.fault === 'error')).toHaveLength(3);
+    expect(env.proxy.requests.filter((r) => r.fault === 'reset-request')).toHaveLength(2);
     await assertRemoteIntact(remote, fx.contents);
 
-    proxy.addRule({ match: isGet, fault: { kind: 'reset-response', afterBytes: 200 }, times: 2 });
-    proxy.addRule({ match: isGet, fault: { kind: 'stall', afterBytes: 100, ms: 5000 }, times: 1 });
-    proxy.addRule({ match: isGet, fault: { kind: 'error', status: 500, code: 'InternalError' }, times: 1 });
+    env.proxy.addRule({ match: isGet, fault: { kind: 'reset-response', afterBytes: 200 }, times: 2 });
+    env.proxy.addRule({ match: isGet, fault: { kind: 'stall', afterBytes: 100, ms: 5000 }, times: 1 });
+    env.proxy.addRule({ match: isGet, fault: { kind: 'error', status: 500, code: 'InternalError' }, times: 1 });
     const odb2 = new ObjectStore(path.join(root, 'cache2'));
     const down = await downloadObjects({ remote, odb: odb2, refs: [fx.dir, ...fx.entries, fx.loose], partialDir: path.join(root, 'partial'), index, jobs: 3 });
     expect(down).toMatchObject({ downloaded: 10, failed: [] });
-    expect(proxy.requests.filter((r) => r.fault === 'stall')).toHaveLength(1);
+    expect(env.proxy.requests.filter((r) => r.fault === 'stall')).toHaveLength(1);
     for (const [oid, body] of fx.contents) expect(await readFile(odb2.pathFor(oid, 'md5'))).toEqual(body);
     // Resumed downloads asked for the rest only (Range), and no partial file is left.
     expect(await readdir(path.join(root, 'partial'))).toEqual([]);
@@ -96,9 +75,9 @@ describe('S3 transfers through a faulty network', () => {
     const odb2 = new ObjectStore(path.join(root, 'cache2'));
     const ref = { oid: md5, hashName: 'md5' as const, size };
     // The first attempt dies after 1 MiB and no retries are allowed: the partial file stays.
-    proxy.addRule({ match: isGet, fault: { kind: 'reset-response', afterBytes: 1024 * 1024 }, times: 1 });
-    const noRetry = await s3Remote(proxy.endpoint, server.bucket, `faults-${n}`, {}, { retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 1 } });
-    opened.push(noRetry);
+    env.proxy.addRule({ match: isGet, fault: { kind: 'reset-response', afterBytes: 1024 * 1024 }, times: 1 });
+    const noRetry = await s3Remote(env.proxy.endpoint, env.server.bucket, `faults-${n}`, {}, { retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 1 } });
+    env.opened.push(noRetry);
     const { downloadOne } = await import('../../../electron/core/remote/download-one.ts');
     const partialPath = path.join(root, 'partial', 'x.part');
     await expect(downloadOne({ remote: noRetry, odb: odb2, index, ref, key: objectKey(md5, 'md5'), partialPath, retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 1 } })).rejects.toMatchObject({ code: 'REMOTE_ERROR' });
@@ -106,9 +85,9 @@ describe('S3 transfers through a faulty network', () => {
     const kept = (await stat(partialPath)).size;
     expect(kept).toBeGreaterThan(0);
     expect(kept).toBeLessThanOrEqual(1024 * 1024);
-    proxy.requests.splice(0);
+    env.proxy.requests.splice(0);
     await downloadOne({ remote, odb: odb2, index, ref, key: objectKey(md5, 'md5'), partialPath });
-    const gets = proxy.requests.filter(isGet);
+    const gets = env.proxy.requests.filter(isGet);
     expect(gets).toHaveLength(1);
     expect(gets[0]!.resBytes).toBe(size - kept);
     expect((await readFile(odb2.pathFor(md5, 'md5'))).equals(await readFile(src))).toBe(true);
@@ -119,7 +98,7 @@ describe('S3 transfers through a faulty network', () => {
     const fx = await buildCache(root, 2, 'liar');
     await uploadObjects({ remote, odb: fx.odb, groups: [{ files: fx.entries }], index, jobs: 2 });
     const victim = fx.entries[0]!;
-    proxy.addRule({ match: (r) => r.method === 'GET' && r.url.includes(victim.oid.slice(2)), fault: { kind: 'corrupt' }, times: Infinity });
+    env.proxy.addRule({ match: (r) => r.method === 'GET' && r.url.includes(victim.oid.slice(2)), fault: { kind: 'corrupt' }, times: Infinity });
     const odb2 = new ObjectStore(path.join(root, 'cache2'));
     const res = await downloadObjects({ remote, odb: odb2, refs: fx.entries, partialDir: path.join(root, 'partial'), index, jobs: 2 });
     expect(res.downloaded).toBe(1);
@@ -133,11 +112,11 @@ describe('S3 transfers through a faulty network', () => {
   it('gives up with a clear REMOTE_ERROR when the server keeps throttling', async () => {
     const { root, remote, index } = await setup();
     const fx = await buildCache(root, 1, 'throttled');
-    proxy.addRule({ match: isPut, fault: { kind: 'error', status: 503, code: 'SlowDown' }, times: Infinity });
+    env.proxy.addRule({ match: isPut, fault: { kind: 'error', status: 503, code: 'SlowDown' }, times: Infinity });
     const res = await uploadObjects({ remote, odb: fx.odb, groups: [{ files: fx.entries }], index, jobs: 1 });
     expect(res.uploaded).toBe(0);
     expect(res.failed[0]).toMatchObject({ code: 'REMOTE_ERROR' });
     expect(res.failed[0]!.message).toMatch(/Remote "r".*SlowDown/);
-    expect(proxy.requests.filter((r) => r.fault === 'error')).toHaveLength(6);
+    expect(env.proxy.requests.filter((r) => r.fault === 'error')).toHaveLength(6);
   });
 });

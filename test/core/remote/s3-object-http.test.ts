@@ -2,15 +2,15 @@ import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { md5Bytes } from '../../../electron/core/hash/md5-file.ts';
 import { objectKey } from '../../../electron/core/remote/object-key.ts';
 import { openRemote } from '../../../electron/core/remote/open-remote.ts';
 import { NodeSha256 } from '../../../electron/core/remote/s3-sigv4.ts';
-import { startFaultProxy, type FaultProxy, type ProxiedRequest } from '../../helpers/fault-proxy.ts';
-import { S3RVER_KEY, S3RVER_SECRET, startS3rver, type S3rverHandle } from '../../helpers/s3rver.ts';
-import { makeTempDir } from '../../helpers/tmp.ts';
+import { type ProxiedRequest } from '../../helpers/fault-proxy.ts';
+import { S3RVER_KEY, S3RVER_SECRET } from '../../helpers/s3rver.ts';
 import { readAll, s3Remote } from './fixtures.ts';
+import { useProxiedS3 } from '../../helpers/proxied-s3.ts';
 
 /** Recomputes a proxied request's signature with the AWS SDK's signer, from what actually went over the wire. */
 async function sdkSignature(r: ProxiedRequest): Promise<string | undefined> {
@@ -26,30 +26,11 @@ async function sdkSignature(r: ProxiedRequest): Promise<string | undefined> {
   return /Signature=([0-9a-f]{64})/.exec(String(signed.headers.authorization))?.[1];
 }
 
-let server: S3rverHandle;
-let proxy: FaultProxy;
-let tmp: { dir: string; cleanup: () => Promise<void> };
-const opened: { close(): void }[] = [];
-
-beforeAll(async () => {
-  server = await startS3rver();
-  proxy = await startFaultProxy(server.endpoint);
-  tmp = await makeTempDir();
-});
-afterEach(() => {
-  proxy.clearRules();
-  proxy.requests.splice(0);
-});
-afterAll(async () => {
-  for (const o of opened) o.close();
-  await proxy?.close();
-  await server?.stop();
-  await tmp?.cleanup();
-});
+const env = useProxiedS3({ resetProxy: true });
 
 async function object(name: string): Promise<{ src: string; body: Buffer; md5: string; key: string }> {
   const body = Buffer.from(`${name} bytes\n`.repeat(40));
-  const src = path.join(tmp.dir, name);
+  const src = path.join(env.tmp.dir, name);
   await writeFile(src, body);
   const md5 = md5Bytes(body);
   return { src, body, md5, key: objectKey(md5, 'md5') };
@@ -57,13 +38,13 @@ async function object(name: string): Promise<{ src: string; body: Buffer; md5: s
 
 describe('object GET and PUT without the SDK', () => {
   it('signs uploads and downloads exactly as the AWS SDK signer would, and round-trips the bytes', async () => {
-    const remote = await s3Remote(proxy.endpoint, server.bucket, 'signed');
-    opened.push(remote);
+    const remote = await s3Remote(env.proxy.endpoint, env.server.bucket, 'signed');
+    env.opened.push(remote);
     const o = await object('signed');
     await remote.upload(o.src, o.key, { size: o.body.length, md5: o.md5 });
     expect(await readAll(remote, o.key)).toEqual(o.body);
-    const put = proxy.requests.find((r) => r.method === 'PUT');
-    const get = proxy.requests.find((r) => r.method === 'GET');
+    const put = env.proxy.requests.find((r) => r.method === 'PUT');
+    const get = env.proxy.requests.find((r) => r.method === 'GET');
     for (const r of [put, get]) {
       expect(r).toBeDefined();
       // Sent without the SDK: no x-id query, no SDK headers.
@@ -78,15 +59,15 @@ describe('object GET and PUT without the SDK', () => {
 
   it('sends SSE-C keys with their md5 on reads and writes', async () => {
     const key = Buffer.alloc(32, 9).toString('base64');
-    const remote = await s3Remote(proxy.endpoint, server.bucket, 'ssec', { sse_customer_algorithm: 'AES256', sse_customer_key: key });
-    opened.push(remote);
+    const remote = await s3Remote(env.proxy.endpoint, env.server.bucket, 'ssec', { sse_customer_algorithm: 'AES256', sse_customer_key: key });
+    env.opened.push(remote);
     const o = await object('ssec');
     // s3rver may or may not honour SSE-C; what matters here is what the client sent.
     await remote.upload(o.src, o.key, { size: o.body.length, md5: o.md5 }).catch(() => undefined);
     await readAll(remote, o.key).catch(() => undefined);
     const keyMd5 = createHash('md5').update(Buffer.from(key, 'base64')).digest('base64');
     for (const method of ['PUT', 'GET']) {
-      const r = proxy.requests.find((x) => x.method === method);
+      const r = env.proxy.requests.find((x) => x.method === method);
       expect(r?.headers['x-amz-server-side-encryption-customer-algorithm']).toBe('AES256');
       expect(r?.headers['x-amz-server-side-encryption-customer-key']).toBe(key);
       expect(r?.headers['x-amz-server-side-encryption-customer-key-md5']).toBe(keyMd5);
@@ -94,29 +75,29 @@ describe('object GET and PUT without the SDK', () => {
   });
 
   it('maps S3 error answers like the SDK path: missing object, unknown key id, throttling', async () => {
-    const remote = await s3Remote(proxy.endpoint, server.bucket, 'errors');
-    opened.push(remote);
+    const remote = await s3Remote(env.proxy.endpoint, env.server.bucket, 'errors');
+    env.opened.push(remote);
     await expect(remote.read(objectKey('0'.repeat(32), 'md5'))).rejects.toMatchObject({ code: 'REMOTE_NOT_FOUND' });
-    const stranger = await s3Remote(proxy.endpoint, server.bucket, 'errors', { access_key_id: 'NOBODY', secret_access_key: 'x' });
-    opened.push(stranger);
+    const stranger = await s3Remote(env.proxy.endpoint, env.server.bucket, 'errors', { access_key_id: 'NOBODY', secret_access_key: 'x' });
+    env.opened.push(stranger);
     await expect(stranger.read(objectKey('0'.repeat(32), 'md5'))).rejects.toMatchObject({ code: 'REMOTE_AUTH', message: expect.stringContaining('InvalidAccessKeyId') });
-    const slow = await s3Remote(proxy.endpoint, server.bucket, 'errors', {}, { retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 1 } });
-    opened.push(slow);
-    proxy.addRule({ match: (r) => r.method === 'GET', fault: { kind: 'error', status: 503, code: 'SlowDown' }, times: Infinity });
+    const slow = await s3Remote(env.proxy.endpoint, env.server.bucket, 'errors', {}, { retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 1 } });
+    env.opened.push(slow);
+    env.proxy.addRule({ match: (r) => r.method === 'GET', fault: { kind: 'error', status: 503, code: 'SlowDown' }, times: Infinity });
     await expect(slow.read(objectKey('0'.repeat(32), 'md5'))).rejects.toMatchObject({ code: 'REMOTE_ERROR', message: expect.stringContaining('SlowDown') });
-    expect(proxy.requests.filter((r) => r.fault === 'error')).toHaveLength(2);
+    expect(env.proxy.requests.filter((r) => r.fault === 'error')).toHaveLength(2);
   });
 
   it('sends anonymous requests unsigned', async () => {
-    const remote = await s3Remote(proxy.endpoint, server.bucket, 'anon');
-    opened.push(remote);
+    const remote = await s3Remote(env.proxy.endpoint, env.server.bucket, 'anon');
+    env.opened.push(remote);
     const o = await object('anon');
     await remote.upload(o.src, o.key, { size: o.body.length, md5: o.md5 });
-    const config = { core: {}, remotes: { r: { url: `s3://${server.bucket}/anon`, endpointurl: proxy.endpoint, allow_anonymous_login: 'true' } } };
+    const config = { core: {}, remotes: { r: { url: `s3://${env.server.bucket}/anon`, endpointurl: env.proxy.endpoint, allow_anonymous_login: 'true' } } };
     const anon = (await openRemote(config, '/nonexistent', 'r')).remote;
-    opened.push(anon);
-    proxy.requests.splice(0);
+    env.opened.push(anon);
+    env.proxy.requests.splice(0);
     expect(await readAll(anon, o.key)).toEqual(o.body);
-    expect(proxy.requests[0]?.headers.authorization).toBeUndefined();
+    expect(env.proxy.requests[0]?.headers.authorization).toBeUndefined();
   });
 });

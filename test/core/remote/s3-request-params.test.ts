@@ -1,14 +1,12 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isLockstepError } from '../../../electron/core/errors/index.ts';
 import { md5Bytes } from '../../../electron/core/hash/md5-file.ts';
 import { objectKey } from '../../../electron/core/remote/object-key.ts';
 import { s3RequestParams } from '../../../electron/core/remote/s3-request-params.ts';
-import { startFaultProxy, type FaultProxy } from '../../helpers/fault-proxy.ts';
-import { startS3rver, type S3rverHandle } from '../../helpers/s3rver.ts';
-import { makeTempDir } from '../../helpers/tmp.ts';
 import { s3Remote } from './fixtures.ts';
+import { useProxiedS3 } from '../../helpers/proxied-s3.ts';
 
 const KEY = Buffer.alloc(32, 7).toString('base64');
 
@@ -45,30 +43,18 @@ describe('S3 encryption and ACL options', () => {
   });
 
   describe('on the wire', () => {
-    let server: S3rverHandle;
-    let proxy: FaultProxy;
-    let tmp: { dir: string; cleanup: () => Promise<void> };
-    beforeAll(async () => {
-      server = await startS3rver();
-      proxy = await startFaultProxy(server.endpoint);
-      tmp = await makeTempDir();
-    });
-    afterAll(async () => {
-      await proxy?.close();
-      await server?.stop();
-      await tmp?.cleanup();
-    });
+    const env = useProxiedS3();
 
     it('sends the canned ACL and server-side encryption headers with every upload', async () => {
-      const remote = await s3Remote(proxy.endpoint, server.bucket, 'sse', { acl: 'private', sse: 'AES256' });
+      const remote = await s3Remote(env.proxy.endpoint, env.server.bucket, 'sse', { acl: 'private', sse: 'AES256' });
       const body = Buffer.from('encrypted at rest\n');
       const md5 = md5Bytes(body);
-      await mkdir(tmp.dir, { recursive: true });
-      const src = path.join(tmp.dir, 'obj');
+      await mkdir(env.tmp.dir, { recursive: true });
+      const src = path.join(env.tmp.dir, 'obj');
       await writeFile(src, body);
       await remote.upload(src, objectKey(md5, 'md5'), { size: body.length, md5 });
       remote.close();
-      const put = proxy.requests.find((r) => r.method === 'PUT' && r.url.includes(objectKey(md5, 'md5')));
+      const put = env.proxy.requests.find((r) => r.method === 'PUT' && r.url.includes(objectKey(md5, 'md5')));
       expect(put?.headers['x-amz-acl']).toBe('private');
       expect(put?.headers['x-amz-server-side-encryption']).toBe('AES256');
     });
