@@ -5,7 +5,7 @@ import { putHashes, type StateRow } from '../index/state.ts';
 import type { Repo } from '../repo/open-repo.ts';
 import { collectOutputs } from '../repo/outputs.ts';
 import type { ObjectRef } from '../remote/types.ts';
-import { WRITABLE_MODE, makesPlainCopies } from '../workspace/link.ts';
+import { makesPlainCopies, writableMode } from '../workspace/link.ts';
 import { statEntrySync } from '../workspace/stat.ts';
 import { selectOutputs } from './targets.ts';
 
@@ -38,9 +38,6 @@ export interface Prefill {
    */
   finish(failed: (oid: string) => boolean): void;
 }
-
-// Read once, as workspace/link.ts does: reading the umask means setting it back.
-const EXEC_BITS = 0o111 & ~process.umask();
 
 /** State rows per transaction. */
 const STATE_BATCH = 500;
@@ -134,7 +131,7 @@ function writeNew(abs: string, bytes: Buffer, isexec: boolean, madeDirs: Set<str
   }
   const tmp = tempPathFor(abs);
   try {
-    const fd = openSync(tmp, 'wx', isexec ? WRITABLE_MODE | EXEC_BITS : WRITABLE_MODE);
+    const fd = openSync(tmp, 'wx', writableMode(isexec));
     try {
       for (let off = 0; off < bytes.length;) off += writeSync(fd, bytes, off, bytes.length - off);
     } finally {

@@ -25,6 +25,11 @@ const UMASK = process.umask();
 /** Mode of a writable workspace file (reflink/copy), as DVC gives it. */
 export const WRITABLE_MODE = 0o666 & ~UMASK;
 
+/** Mode of a new writable workspace file: {@link WRITABLE_MODE}, plus x (under the umask) when `isexec`. */
+export function writableMode(isexec: boolean): number {
+  return isexec ? WRITABLE_MODE | (0o111 & ~UMASK) : WRITABLE_MODE;
+}
+
 function errno(err: unknown): string | undefined {
   return (err as NodeJS.ErrnoException | undefined)?.code;
 }
@@ -73,22 +78,22 @@ export const SYNC_LINK_MAX = 1024 * 1024;
 
 /** Creates `tmp` from the object with one link type; throws the raw fs error. */
 async function make(fs: LinkFs, type: LinkType, objAbs: string, tmp: string, objSize: number, isexec: boolean): Promise<void> {
-  const writableMode = isexec ? WRITABLE_MODE | (0o111 & ~UMASK) : WRITABLE_MODE;
+  const mode = writableMode(isexec);
   switch (type) {
     case 'reflink':
       await fs.copyFile(objAbs, tmp, fsc.COPYFILE_EXCL | fsc.COPYFILE_FICLONE_FORCE);
-      await fs.chmod(tmp, writableMode);
+      await fs.chmod(tmp, mode);
       return;
     case 'copy':
       // FICLONE (not _FORCE) still shares blocks where it can, and copies otherwise.
       await fs.copyFile(objAbs, tmp, fsc.COPYFILE_EXCL | fsc.COPYFILE_FICLONE);
-      await fs.chmod(tmp, writableMode);
+      await fs.chmod(tmp, mode);
       return;
     case 'hardlink':
       if (objSize === 0) {
         // DVC writes an empty file instead of linking 0-byte objects: thousands of links to one inode hit link limits.
-        await fs.touch(tmp, writableMode);
-        await fs.chmod(tmp, writableMode);
+        await fs.touch(tmp, mode);
+        await fs.chmod(tmp, mode);
         return;
       }
       await fs.link(objAbs, tmp);
