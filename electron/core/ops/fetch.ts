@@ -4,6 +4,7 @@ import { openRemote } from '../remote/open-remote.ts';
 import type { ObjectRef } from '../remote/types.ts';
 import type { TransferFailure } from '../remote/upload-objects.ts';
 import type { Repo } from '../repo/open-repo.ts';
+import type { TrackedOutput } from '../repo/outputs.ts';
 import { withRepoLock } from '../repo/lock.ts';
 import { transferError } from './push.ts';
 import { groupsFor, selectForTransfer, type TransferOptions } from './transfer-set.ts';
@@ -23,8 +24,11 @@ export interface FetchResult {
 
 /** What `pull` plugs into a fetch. */
 export interface FetchHooks {
-  /** Called once the needed `.dir` manifests are in the cache, before the files: may return a sink for verified bytes. */
-  readonly afterManifests?: () => Promise<((ref: ObjectRef, bytes: Buffer) => void) | undefined>;
+  /**
+   * Called per remote with the outputs fetched from it, once their `.dir` manifests are in the cache and
+   * before the files: may return a sink for verified bytes.
+   */
+  readonly afterManifests?: (outputs: readonly TrackedOutput[]) => Promise<((ref: ObjectRef, bytes: Buffer) => void) | undefined>;
 }
 
 /** Where partial downloads live: inside the cache root, so a finished object is renamed in, not copied. */
@@ -54,7 +58,7 @@ export async function fetchObjects(repo: Repo, options: FetchOptions = {}, hooks
         ({ groups } = await groupsFor(repo, outputs));
       }
       const refs: ObjectRef[] = groups.flatMap((g) => (g.dir ? [g.dir, ...g.files] : [...g.files]));
-      const res = await downloadObjects({ ...common, refs, onVerified: await hooks.afterManifests?.() });
+      const res = await downloadObjects({ ...common, refs, onVerified: await hooks.afterManifests?.(outputs) });
       if (first) {
         res.downloaded += first.downloaded;
         res.bytes += first.bytes;

@@ -3,11 +3,10 @@ import path from 'node:path';
 import { tempPathFor } from '../cache/temp-file.ts';
 import { putHashes, type StateRow } from '../index/state.ts';
 import type { Repo } from '../repo/open-repo.ts';
-import { collectOutputs } from '../repo/outputs.ts';
+import type { TrackedOutput } from '../repo/outputs.ts';
 import type { ObjectRef } from '../remote/types.ts';
 import { makesPlainCopies, writableMode } from '../workspace/link.ts';
 import { statEntrySync } from '../workspace/stat.ts';
-import { selectOutputs } from './targets.ts';
 
 /** Receives each small object a fetch has verified, with its bytes, before the object is published. */
 export type VerifiedSink = (ref: ObjectRef, bytes: Buffer) => void;
@@ -54,9 +53,10 @@ const STATE_BATCH = 500;
  * the filesystem cannot clone): for hard links, symlinks and real reflinks checkout must make the file.
  * Failures here are never errors: the file is simply left for checkout to create.
  *
- * Returns undefined when nothing qualifies. Call after the selected outputs' `.dir` manifests are in the cache.
+ * Returns undefined when nothing qualifies. Call with the outputs a fetch selected, once their `.dir`
+ * manifests are in the cache.
  */
-export async function planPrefill(repo: Repo, targets: readonly string[] | undefined, cwd: string | undefined): Promise<Prefill | undefined> {
+export async function planPrefill(repo: Repo, selected: readonly TrackedOutput[]): Promise<Prefill | undefined> {
   if (!makesPlainCopies(repo.config.cache.type, repo.cacheDir, repo.root)) return undefined;
   const outputs: PrefillOutput[] = [];
   const byOid = new Map<string, Target[]>();
@@ -66,7 +66,7 @@ export async function planPrefill(repo: Repo, targets: readonly string[] | undef
     if (!list) byOid.set(oid, (list = []));
     list.push({ out, abs, isexec });
   };
-  for (const t of selectOutputs(repo.root, await collectOutputs(repo), targets, cwd ?? repo.root)) {
+  for (const t of selected) {
     const o = t.output;
     if (!o.cache || o.md5 === null || o.hashName !== 'md5' || exists(t.absPath)) continue;
     const out: PrefillOutput = { absPath: t.absPath, oids: new Set([o.md5]), written: [] };

@@ -1,6 +1,7 @@
 import { LockstepError } from '../errors/index.ts';
 import { withRepoLock } from '../repo/lock.ts';
 import type { Repo } from '../repo/open-repo.ts';
+import type { TrackedOutput } from '../repo/outputs.ts';
 import { checkout, type CheckoutOptions, type CheckoutResult } from './checkout.ts';
 import { fetchObjects, type FetchOptions, type FetchResult } from './fetch.ts';
 import { planPrefill, type Prefill, type VerifiedSink } from './pull-prefill.ts';
@@ -28,8 +29,8 @@ export async function pull(repo: Repo, options: PullOptions = {}): Promise<PullR
   const { force, saveUnsaved, ...fetchOpts } = options;
   // Outputs absent from the workspace get their small files written during the fetch (see pull-prefill.ts).
   const prefills: Prefill[] = [];
-  const afterManifests = async (): Promise<VerifiedSink | undefined> => {
-    const p = await planPrefill(repo, options.targets, options.cwd);
+  const afterManifests = async (outputs: readonly TrackedOutput[]): Promise<VerifiedSink | undefined> => {
+    const p = await planPrefill(repo, outputs);
     if (p) prefills.push(p);
     return p?.sink;
   };
