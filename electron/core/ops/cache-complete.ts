@@ -31,10 +31,16 @@ export async function missingDirObjects(
   const before = cacheFingerprint(odb, hashName);
   if (before && isMarkedComplete(index, before.root, hashName, dirOid, before.key)) return 0;
   const missing = await missingObjects(odb, [dirOid, ...(await entryOids())], hashName);
-  if (missing.length === 0 && before?.stable && sameFingerprint(before, cacheFingerprint(odb, hashName))) {
-    markComplete(index, before.root, hashName, dirOid, before.key);
-  }
+  if (missing.length === 0) markIfUnchanged(odb, index, dirOid, hashName, before);
   return missing.length;
+}
+
+/**
+ * Marks `dirOid` complete, found whole while the cache had fingerprint `before`, only if that fingerprint was
+ * stable and the cache still has it (`now`, taken here unless the caller took it for several versions).
+ */
+export function markIfUnchanged(odb: ObjectStore, index: IndexDb, dirOid: string, hashName: HashName, before: CacheFingerprint | undefined, now = cacheFingerprint(odb, hashName)): void {
+  if (before?.stable && sameFingerprint(before, now)) markComplete(index, before.root, hashName, dirOid, before.key);
 }
 
 function sameFingerprint(a: CacheFingerprint, b: CacheFingerprint | undefined): boolean {

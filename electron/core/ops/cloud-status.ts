@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 import { cacheFingerprint, type CacheFingerprint } from '../cache/fingerprint.ts';
 import { OBJECT_MODE } from '../cache/odb.ts';
 import type { HashName } from '../hash/hash-pool.ts';
-import { isMarkedComplete, markComplete } from '../index/cache-complete.ts';
+import { isMarkedComplete } from '../index/cache-complete.ts';
 import type { RunOptions } from '../jobs/progress.ts';
 import { queryRemote } from '../remote/existence.ts';
 import { objectKey } from '../remote/object-key.ts';
@@ -10,6 +10,7 @@ import { openRemote } from '../remote/open-remote.ts';
 import { runPool } from '../remote/pool.ts';
 import type { ObjectRef } from '../remote/types.ts';
 import type { Repo } from '../repo/open-repo.ts';
+import { markIfUnchanged } from './cache-complete.ts';
 import { groupsFor, selectForTransfer } from './transfer-set.ts';
 
 /** Options for {@link cloudStatus}. */
@@ -94,9 +95,7 @@ function markWhole(repo: Repo, groups: readonly Group[], local: ReadonlySet<stri
   const after = fingerprints(repo, groups);
   for (const g of groups) {
     if (!g.dir || !groupKeys(g).every((k) => local.has(k))) continue;
-    const fp = before.get(g.dir.hashName);
-    const now = after.get(g.dir.hashName);
-    if (fp?.stable && now !== undefined && fp.root === now.root && fp.key === now.key) markComplete(repo.index, fp.root, g.dir.hashName, g.dir.oid, fp.key);
+    markIfUnchanged(repo.odb, repo.index, g.dir.oid, g.dir.hashName, before.get(g.dir.hashName), after.get(g.dir.hashName));
   }
 }
 
