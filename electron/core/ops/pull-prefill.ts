@@ -1,4 +1,4 @@
-import { closeSync, linkSync, lstatSync, mkdirSync, openSync, rmdirSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, linkSync, lstatSync, mkdirSync, openSync, rmdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { tempPathFor } from '../cache/temp-file.ts';
 import { putHashes, type StateRow } from '../index/state.ts';
@@ -133,7 +133,7 @@ function writeNew(abs: string, bytes: Buffer, isexec: boolean, madeDirs: Set<str
   try {
     const fd = openSync(tmp, 'wx', writableMode(isexec));
     try {
-      for (let off = 0; off < bytes.length;) off += writeSync(fd, bytes, off, bytes.length - off);
+      writeFileSync(fd, bytes);
     } finally {
       closeSync(fd);
     }

@@ -1,4 +1,4 @@
-import { chmodSync, closeSync, openSync, unlinkSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, openSync, unlinkSync, writeFileSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { OBJECT_MODE } from '../cache/odb.ts';
 import { fromFsError } from '../errors/index.ts';
@@ -46,7 +46,7 @@ export function writeSealed(p: string, bytes: Buffer): void {
       fd = openSync(p, 'wx', OBJECT_MODE);
     }
     try {
-      for (let off = 0; off < bytes.length;) off += writeSync(fd, bytes, off, bytes.length - off);
+      writeFileSync(fd, bytes); // writes the whole buffer, however many write calls it takes
     } finally {
       closeSync(fd);
     }
