@@ -41,19 +41,20 @@ export async function md5File(absPath: string, opts: Md5FileOptions = {}): Promi
       throw fromFsError(err, absPath, 'read');
     }
   };
-  const buffers = [Buffer.allocUnsafe(HASH_READ_SIZE), Buffer.allocUnsafe(HASH_READ_SIZE)] as const;
-  let turn = 0;
-  let pending = readAt(buffers[0], 0);
+  let filling = Buffer.allocUnsafe(HASH_READ_SIZE);
+  let spare = Buffer.allocUnsafe(HASH_READ_SIZE);
+  let pending = readAt(filling, 0);
   try {
     for (;;) {
       const bytesRead = await pending;
       if (bytesRead === 0) break;
       throwIfAborted(opts.signal);
-      const filled = buffers[turn];
+      const filled = filling;
+      filling = spare;
+      spare = filled;
       size += bytesRead;
-      turn ^= 1;
       // Start the next read before hashing, into the buffer not being hashed.
-      pending = readAt(buffers[turn], size);
+      pending = readAt(filling, size);
       hash.update(filled.subarray(0, bytesRead));
       opts.onBytes?.(bytesRead);
     }
