@@ -1,7 +1,10 @@
+import { statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { OBJECT_MODE, type ObjectStore } from '../cache/odb.ts';
 import { fromFsError, isLockstepError } from '../errors/index.ts';
 import type { IndexDb } from '../index/db.ts';
+import { throwIfAborted } from '../jobs/abort.ts';
+import { LoopBudget } from '../jobs/loop-budget.ts';
 import type { ProgressFn } from '../jobs/progress.ts';
 import { queryRemote, rememberPresent } from './existence.ts';
 import { indexMultipartStore } from './multipart-index-store.ts';
@@ -79,13 +82,16 @@ export async function uploadObjects(p: UploadParams): Promise<UploadResult> {
   // Local presence and sizes of what has to go up.
   const toSend: { ref: ObjectRef; key: string; abs: string; size: number }[] = [];
   const missingLocal = new Set<string>();
-  const candidates = [...files.entries()].filter(([k]) => !onRemote.has(k));
-  await runPool(candidates, p.jobs, async ([key, ref]) => {
+  const budget = new LoopBudget();
+  for (const [key, ref] of files) {
+    if (onRemote.has(key)) continue;
+    throwIfAborted(p.signal);
     const abs = p.odb.pathFor(ref.oid, ref.hashName);
     const size = await localSize(p.odb, ref, abs);
     if (size === undefined) missingLocal.add(key);
     else toSend.push({ ref, key, abs, size });
-  }, { signal: p.signal });
+    await budget.pause();
+  }
   const dirsToSend: { ref: ObjectRef; key: string; abs: string; size: number; group: ObjectGroup }[] = [];
   for (const g of p.groups) {
     if (!g.dir || onRemote.has(keyOf(g.dir))) continue;
@@ -163,12 +169,14 @@ export async function uploadObjects(p: UploadParams): Promise<UploadResult> {
 
 /**
  * Size of a valid local object, or undefined when it is missing or damaged. One stat answers for the usual
- * read-only (trusted) object; anything else goes through `ObjectStore.has`, which re-hashes it.
+ * read-only (trusted) object; anything else goes through `ObjectStore.has`, which re-hashes it. The stat is
+ * synchronous (the caller paces the loop): 5,000 of them through the libuv pool kept uploads from starting
+ * for 250 ms, against about 20 ms in a row.
  */
 async function localSize(odb: ObjectStore, ref: ObjectRef, abs: string): Promise<number | undefined> {
   let st;
   try {
-    st = await stat(abs);
+    st = statSync(abs);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;

@@ -37,10 +37,14 @@ export async function withRepoLock<T>(repo: { dvcDir: string; odb?: ObjectStore 
   const release = await acquireRepoLock(repo.dvcDir, command, opts);
   try {
     // Under the lock, before the operation trusts any cache object: objects published without a flush
-    // are re-checked after a reboot, and old records flushed (cache/unflushed.ts).
+    // are re-checked after a reboot; old records are flushed while the operation runs (cache/unflushed.ts).
     const odb = repo.odb;
-    if (odb?.journal) await odb.journal.settle((p) => odb.recheck(p).then(() => undefined));
-    return await fn();
+    const settling = odb?.journal ? await odb.journal.settle((p) => odb.recheck(p).then(() => undefined)) : undefined;
+    try {
+      return await fn();
+    } finally {
+      await settling?.finish();
+    }
   } finally {
     await release();
   }

@@ -95,11 +95,30 @@ describe('unflushed-objects journal (objects published without a flush, re-check
     const [first, second] = entries as [(typeof entries)[0], (typeof entries)[0]];
     await writeFile(j.file, `${BOOT_ID} ${first.at - SETTLE_AFTER_MS} ${first.path}\n${BOOT_ID} ${second.at} ${second.path}\n`);
     const verified: string[] = [];
-    const res = await j.settle(async (p) => void verified.push(p));
-    expect(res).toEqual({ verified: 0, flushed: 1 });
+    const settling = await j.settle(async (p) => void verified.push(p));
+    expect(settling.flushing).toBe(1);
+    // Records the operation makes while the flush runs are kept, even for the very object being flushed.
+    const again = `${BOOT_ID} ${first.at + 1} ${first.path}\n`;
+    await appendFile(j.file, again);
+    expect(await settling.finish()).toEqual({ verified: 0, flushed: 1 });
     expect(verified).toEqual([]);
-    expect((await j.entries()).map((e) => e.path)).toEqual([second.path]);
-    expect(await j.settle(async () => {}, second.at + SETTLE_AFTER_MS)).toEqual({ verified: 0, flushed: 1 });
+    expect((await j.entries()).map((e) => `${e.at} ${e.path}`)).toEqual([`${second.at} ${second.path}`, `${first.at + 1} ${first.path}`]);
+    await writeFile(j.file, `${BOOT_ID} ${second.at} ${second.path}\n`);
+    expect(await (await j.settle(async () => {}, second.at + SETTLE_AFTER_MS)).finish()).toEqual({ verified: 0, flushed: 1 });
+    await expect(stat(j.file)).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('a locked operation runs while old records are flushed, and they are forgotten before the lock is released', async () => {
+    const r = await setup({ 'a.txt': 'a\n' });
+    await add(r, { targets: ['a.txt'], stage: false });
+    const j = journalOf(r);
+    const [e] = await j.entries();
+    await writeFile(j.file, `${BOOT_ID} ${e!.at - SETTLE_AFTER_MS} ${e!.path}\n`);
+    let during: string[] = [];
+    await withRepoLock(r, 'test', async () => {
+      during = (await j.entries()).map((x) => x.path);
+    });
+    expect(during).toEqual([e!.path]);
     await expect(stat(j.file)).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
