@@ -3,6 +3,7 @@ import { link, mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { ObjectStore } from '../cache/odb.ts';
+import { acquireDvcLock } from './dvc-lock.ts';
 import { LockstepError, fromFsError } from '../errors/index.ts';
 
 /** What the lock file records about its holder, so a waiting writer can say who it waits for. */
@@ -21,6 +22,7 @@ export interface RepoLockOptions {
 }
 
 const POLL_MS = 150;
+const DEFAULT_WAIT_MS = 10_000;
 
 /** The lock file's path: `.dvc/tmp/lockstep/lock`. */
 export function lockPath(dvcDir: string): string {
@@ -30,30 +32,44 @@ export function lockPath(dvcDir: string): string {
 /**
  * Runs `fn` while holding the repository's writer lock, so two writers (two CLI runs, or the CLI and
  * the app) never interleave. A lock left by a dead process on this host is taken over; a live holder
- * is waited for up to `waitMs`, then LOCKED names its pid, command and start time. With the repo's
- * object store given, its unflushed-objects journal is settled first.
+ * is waited for up to `waitMs`, then LOCKED names its pid, command and start time. DVC's own lock is held
+ * as well (a running `dvc` command is waited for the same way). With the repo's object store given, its
+ * unflushed-objects journal is settled first.
  */
 export async function withRepoLock<T>(repo: { dvcDir: string; odb?: ObjectStore }, command: string, fn: () => Promise<T>, opts: RepoLockOptions = {}): Promise<T> {
   const release = await acquireRepoLock(repo.dvcDir, command, opts);
   try {
-    // Under the lock, before the operation trusts any cache object: objects published without a flush
-    // are re-checked after a reboot; old records are flushed while the operation runs (cache/unflushed.ts).
-    const odb = repo.odb;
-    const settling = odb?.journal ? await odb.journal.settle((p) => odb.recheck(p).then(() => undefined)) : undefined;
+    // Then DVC's, so that a `dvc` command never runs alongside (dvc-lock.ts). Ours first: Lockstep writers
+    // queue on our lock, which names its holder, and only one of them at a time waits for DVC.
+    const releaseDvc = await acquireDvcLock(repo.dvcDir, { waitMs: opts.waitMs ?? DEFAULT_WAIT_MS, signal: opts.signal });
     try {
-      return await fn();
+      return await settledRun(repo, fn);
     } finally {
-      await settling?.finish();
+      await releaseDvc();
     }
   } finally {
     await release();
   }
 }
 
+/**
+ * Runs `fn` under the locks. First, before the operation trusts any cache object: objects published without a
+ * flush are re-checked after a reboot; old records are flushed while the operation runs (cache/unflushed.ts).
+ */
+async function settledRun<T>(repo: { odb?: ObjectStore }, fn: () => Promise<T>): Promise<T> {
+  const odb = repo.odb;
+  const settling = odb?.journal ? await odb.journal.settle((p) => odb.recheck(p).then(() => undefined)) : undefined;
+  try {
+    return await fn();
+  } finally {
+    await settling?.finish();
+  }
+}
+
 /** Takes the lock (see {@link withRepoLock}) and returns the function that releases it. */
 export async function acquireRepoLock(dvcDir: string, command: string, opts: RepoLockOptions = {}): Promise<() => Promise<void>> {
   const file = lockPath(dvcDir);
-  const waitMs = opts.waitMs ?? 10_000;
+  const waitMs = opts.waitMs ?? DEFAULT_WAIT_MS;
   const me: LockHolder = { pid: process.pid, host: os.hostname(), command, startedAt: new Date().toISOString() };
   const token = JSON.stringify(me);
   try {
