@@ -28,9 +28,12 @@ export function uriEncode(s: string): string {
   return encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
+/** Keys made only of characters SigV4 leaves as they are (every cache object key): nothing to encode. */
+const PLAIN_KEY = /^[A-Za-z0-9\-_.~/]*$/;
+
 /** An S3 key as a URL path: each `/`-separated segment encoded, the slashes kept. */
 export function encodeKeyPath(key: string): string {
-  return key.split('/').map(uriEncode).join('/');
+  return PLAIN_KEY.test(key) ? key : key.split('/').map(uriEncode).join('/');
 }
 
 type SourceData = string | ArrayBuffer | ArrayBufferView;

@@ -1,4 +1,4 @@
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { chmod, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ObjectStore } from '../../../electron/core/cache/odb.ts';
@@ -107,6 +107,29 @@ describe('S3 transfers through a faulty network', () => {
     expect(res.failed[0]!.message).toContain(victim.oid);
     expect(await odb2.has(victim.oid, 'md5')).toBe(false);
     expect(await readdir(path.join(root, 'partial'))).toEqual([]);
+  });
+
+  it('never stores a damaged local object: the server checks the md5 its name gives, the push reports it, its .dir waits', async () => {
+    const { root, remote, index } = await setup();
+    const fx = await buildCache(root, 2, 'rotten');
+    const victim = fx.entries[0]!;
+    // Bit rot in a trusted (read-only) object: same size, other bytes, so only the content can tell.
+    const file = fx.odb.pathFor(victim.oid, 'md5');
+    const good = await readFile(file);
+    const bad = Buffer.from(good);
+    bad[0] = (bad[0] ?? 0) ^ 0xff;
+    await chmod(file, 0o644);
+    await writeFile(file, bad);
+    await chmod(file, 0o444);
+    const res = await uploadObjects({ remote, odb: fx.odb, groups: fx.groups, index, jobs: 2 });
+    expect(res.failed.map((f) => f.oid)).toEqual([victim.oid]);
+    expect(res.failed[0]).toMatchObject({ code: 'CORRUPT_OBJECT' });
+    expect(res.failed[0]!.message).toContain(`${file} is damaged`);
+    expect(res.dirsHeldBack).toEqual([fx.dir.oid]);
+    expect(await remote.stat(objectKey(victim.oid, 'md5'))).toBeNull();
+    expect(await remote.stat(objectKey(fx.dir.oid, 'md5'))).toBeNull();
+    const rest = new Map([...fx.contents].filter(([oid]) => oid !== victim.oid && oid !== fx.dir.oid));
+    await assertRemoteIntact(remote, rest);
   });
 
   it('gives up with a clear REMOTE_ERROR when the server keeps throttling', async () => {

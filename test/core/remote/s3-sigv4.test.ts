@@ -59,6 +59,8 @@ describe('SigV4 signer', () => {
   it('encodes keys the way S3 expects: reserved characters escaped once, slashes kept', () => {
     expect(uriEncode("a b!'()*~")).toBe('a%20b%21%27%28%29%2A~');
     expect(encodeKeyPath('files/md5/ab/cd ef+1')).toBe('files/md5/ab/cd%20ef%2B1');
+    expect(encodeKeyPath('team/x_y-z.~/files/md5/ab/cdef0123.dir')).toBe('team/x_y-z.~/files/md5/ab/cdef0123.dir');
+    expect(encodeKeyPath('a/b:c')).toBe('a/b%3Ac');
   });
 });
 
