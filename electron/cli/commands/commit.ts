@@ -5,10 +5,13 @@ import { formatBytes } from '../format.ts';
 export const command: CliCommand = {
   name: 'commit',
   summary: 'Save the current version of modified tracked data and update its .dvc files',
-  usage: `Usage: lockstep commit [<output-or-.dvc-file>...] [--no-stage]
+  usage: `Usage: lockstep commit [<output-or-.dvc-file>...] [--force] [--no-stage]
 
-  --no-stage    do not stage the updated .dvc files in git`,
+  -f, --force   also record changed pipeline stages in dvc.lock (their deps, params and outs as they
+                are now), as \`dvc commit -f\` does
+  --no-stage    do not stage the updated .dvc / dvc.lock files in git`,
   options: {
+    force: { type: 'boolean', short: 'f' },
     'no-stage': { type: 'boolean' },
   },
   allowPositionals: true,
@@ -16,7 +19,7 @@ export const command: CliCommand = {
     // Loaded on use: `lockstep --help` and other commands do not pay for this operation's imports.
     const { commit } = await import('../../core/ops/commit.ts');
     const repo = await ctx.openRepo();
-    const result = await commit(repo, { targets: positionals, cwd: ctx.cwd, stage: values['no-stage'] !== true, signal: ctx.signal, onProgress: ctx.progress });
+    const result = await commit(repo, { targets: positionals, cwd: ctx.cwd, stage: values['no-stage'] !== true, force: values.force === true, signal: ctx.signal, onProgress: ctx.progress });
     const lines: string[] = [];
     for (const o of result.outputs) {
       if (o.action === 'updated') lines.push(`Recorded new version of ${o.path} (${formatBytes(o.bytesAdded)} added to the cache)`);

@@ -19,6 +19,7 @@ import { saveIfNeeded } from './save-output.ts';
 import type { SaveResult } from './save-output.ts';
 import { ObjectBatch } from '../cache/object-batch.ts';
 import { selectOutputs } from './targets.ts';
+import { commitLockStages } from './commit-stage.ts';
 import { writeFileAtomic } from '../dvc/atomic-write.ts';
 
 /** Options for {@link commit}. */
@@ -29,6 +30,12 @@ export interface CommitOptions extends RunOptions {
   /** Stage updated pointer files in git (default true). */
   readonly stage?: boolean;
   readonly lockWaitMs?: number;
+  /**
+   * Record changed pipeline stages as `dvc commit -f` does: each selected output's whole `dvc.lock` stage is
+   * recorded again from dvc.yaml and the workspace (commit-stage.ts). Without it a changed stage output is
+   * skipped, as `dvc commit` stops to ask.
+   */
+  readonly force?: boolean;
 }
 
 /** What `commit` did for one output. */
@@ -54,11 +61,11 @@ export interface CommitResult {
 /**
  * `lockstep commit`: saves the current workspace data of tracked outputs into the cache and records
  * the new versions in their `.dvc` files (edited in place, keeping order and comments). Outputs of
- * `dvc.lock` stages are cached when they match the lock; a changed stage output is reported, because
- * recording it belongs to the pipeline (`dvc commit` / `dvc repro`).
+ * `dvc.lock` stages are cached when they match the lock; a changed stage output is reported, and recorded
+ * (with its whole stage, as `dvc commit -f` does) only with `force`.
  */
 export async function commit(repo: Repo, options: CommitOptions = {}): Promise<CommitResult> {
-  const { targets, cwd = repo.root, stage = true, lockWaitMs, signal, onProgress } = options;
+  const { targets, cwd = repo.root, stage = true, lockWaitMs, force = false, signal, onProgress } = options;
   return withRepoLock(repo, `commit${targets?.length ? ` ${targets.join(' ')}` : ''}`, async () => {
     const ignore = await loadDvcIgnore(repo.root);
     const selected = selectOutputs(repo.root, await collectOutputs(repo, { signal }), targets, cwd);
@@ -69,11 +76,11 @@ export async function commit(repo: Repo, options: CommitOptions = {}): Promise<C
     for (const [file, outs] of byFile) {
       throwIfAborted(signal);
       const run = { signal, onProgress };
-      if (outs[0]?.source.kind === 'lock') {
-        for (const t of outs) results.push(await commitLockOutput(repo, t, ignore, run));
-        continue;
-      }
-      const r = await commitDvcFile(repo, file, outs, ignore, run);
+      const r = outs[0]?.source.kind !== 'lock'
+        ? await commitDvcFile(repo, file, outs, ignore, run)
+        : force
+          ? await commitLockStages(repo, file, [...new Set(outs.map((t) => t.source.stage ?? ''))], ignore, run)
+          : { results: await commitLockOutputs(repo, outs, ignore, run), written: false };
       results.push(...r.results);
       if (r.written) toStage.push(path.relative(repo.gitDir, path.join(repo.root, ...file.split('/'))).split(path.sep).join('/'));
     }
@@ -133,12 +140,19 @@ async function commitDvcFile(repo: Repo, file: string, outs: readonly TrackedOut
   return { results, written: changed };
 }
 
+/** Without `force`: caches stage outputs that still match the lock, one after another, and skips changed ones. */
+async function commitLockOutputs(repo: Repo, outs: readonly TrackedOutput[], ignore: IgnoreMatcher, run: RunOptions): Promise<CommittedOutput[]> {
+  const results: CommittedOutput[] = [];
+  for (const t of outs) results.push(await commitLockOutput(repo, t, ignore, run));
+  return results;
+}
+
 async function commitLockOutput(repo: Repo, t: TrackedOutput, ignore: IgnoreMatcher, run: RunOptions): Promise<CommittedOutput> {
   if (!t.output.cache) return skip(t, 'not cached (cache: false)');
   const hashed = await hashForSave(repo, t.absPath, t.output, ignore, run);
   if (!hashed) return skip(t, 'missing from the workspace');
   if (hashed.state.oid !== t.output.md5 || hashed.hashName !== t.output.hashName) {
-    return skip(t, `changed since stage '${t.source.stage ?? '?'}' last ran; record it with \`dvc commit\` or \`dvc repro\``);
+    return skip(t, `changed since stage '${t.source.stage ?? '?'}' last ran; \`lockstep commit --force\` records the stage as it is now (as \`dvc commit -f\` does), or rerun it with \`dvc repro\``);
   }
   const saved = await saveIfNeeded(repo, hashed.state, hashed.hashName, run);
   return { path: t.relPath, source: t.source.file, action: saved.objectsAdded > 0 ? 'saved' : 'unchanged', md5: hashed.state.oid, hashName: hashed.hashName, objectsAdded: saved.objectsAdded, bytesAdded: saved.bytesAdded };
