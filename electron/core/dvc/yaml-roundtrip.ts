@@ -11,12 +11,24 @@ import type { YamlValue } from './yaml-emit.ts';
 import { loadYaml } from './yaml-load.ts';
 import { YamlFloat, YamlTimestamp } from './yaml-scalars.ts';
 
+/** Options for {@link roundTripYaml}. */
+export interface RoundTripOptions {
+  /**
+   * Mapping paths whose value is replaced whole instead of diffed: it keeps its place, but its keys come in
+   * `next`'s order and comments inside it are dropped, as when DVC assigns a fresh dict (`dvc.lock` stages,
+   * `data["stages"].update(...)` in dvc's Lockfile.dump).
+   */
+  readonly replace?: readonly (readonly string[])[];
+}
+
 /** Rewrites `oldText` (of `file`) so it holds `next`, the way ruamel's round trip does in DVC. */
-export function roundTripYaml(oldText: string, file: string, next: Record<string, YamlValue>): string {
+export function roundTripYaml(oldText: string, file: string, next: Record<string, YamlValue>, opts: RoundTripOptions = {}): string {
   const loaded = loadYaml(oldText, file, { floats: 'tagged' });
   const merged = applyDiff(next, loaded.value);
-  if (pyEqual(merged, loaded.value)) return oldText;
+  for (const at of opts.replace ?? []) setAt(merged, at, getAt(next, at));
+  if (pyEqual(merged, loaded.value) && (opts.replace ?? []).every((at) => sameKeyOrder(getAt(merged, at), getAt(loaded.value, at)))) return oldText;
   const comments = collectComments(oldText, loaded.doc.contents as Node | null);
+  for (const at of opts.replace ?? []) dropInside(comments, at);
   const { text, starts, ends } = emitYamlMapped(merged as YamlValue);
   const lines = text.split('\n');
   const trailingNewline = lines[lines.length - 1] === '';
@@ -68,6 +80,33 @@ export function applyDiff(src: unknown, dest: unknown): unknown {
     });
   }
   return src;
+}
+
+function getAt(v: unknown, at: readonly string[]): unknown {
+  let cur = v;
+  for (const k of at) cur = isPlainObject(cur) && Object.hasOwn(cur, k) ? cur[k] : undefined;
+  return cur;
+}
+
+function setAt(v: unknown, at: readonly string[], value: unknown): void {
+  const parent = getAt(v, at.slice(0, -1));
+  const key = at[at.length - 1];
+  if (isPlainObject(parent) && key !== undefined && value !== undefined) parent[key] = value;
+}
+
+/** Same keys in the same order, all the way down (pyEqual ignores order). */
+function sameKeyOrder(a: unknown, b: unknown): boolean {
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => sameKeyOrder(x, b[i]));
+  if (!isPlainObject(a) || !isPlainObject(b)) return true;
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  return ka.length === kb.length && ka.every((k, i) => k === kb[i] && sameKeyOrder(a[k], b[k]));
+}
+
+/** Forgets the comments strictly inside the value at `at` (those of its own key line stay). */
+function dropInside(c: Comments, at: readonly string[]): void {
+  const prefix = JSON.stringify([...at]).slice(0, -1) + ',';
+  for (const m of [c.before, c.inline]) for (const k of [...m.keys()]) if (k.startsWith(prefix)) m.delete(k);
 }
 
 /** Python `==` on loaded YAML values: `1 == 1.0`, timestamps by text, containers deeply. */

@@ -69,7 +69,9 @@ export async function commitLockStages(
   const raw = lock.raw as Record<string, YamlValue>;
   const nextStages: Record<string, YamlValue> = { ...(raw.stages as Record<string, YamlValue> | undefined) };
   for (const [name, stage] of replaced) nextStages[name] = lockStageToYaml(stage);
-  await writeFileAtomic(lockAbs, roundTripYaml(lockText, lockFile, { ...raw, stages: nextStages }));
+  // Each recorded stage is assigned whole, as DVC's Lockfile.dump does: DVC's key order, its place kept.
+  const replace = [...replaced.keys()].map((name) => ['stages', name]);
+  await writeFileAtomic(lockAbs, roundTripYaml(lockText, lockFile, { ...raw, stages: nextStages }, { replace }));
   return { results, written: true };
 }
 
