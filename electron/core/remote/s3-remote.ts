@@ -146,9 +146,9 @@ export class S3Remote implements Remote {
   private async putSingle(srcAbs: string, key: string, opts: UploadOptions): Promise<{ message: string; localDamage: boolean } | undefined> {
     const lean = await this.lean();
     const res = await withRetry(async () => {
-      // Small objects go as one buffer read synchronously: per object, a read stream's open/read/close
-      // through the libuv pool cost more CPU than the request itself (see jobs/loop-budget.ts).
-      const small = opts.size <= SMALL_PUT_MAX ? readSmallFile(srcAbs, opts.size) : undefined;
+      // Small objects go as one buffer, read synchronously while they come from the page cache: per object, a
+      // read stream's open/read/close through the libuv pool cost more CPU than the request itself.
+      const small = opts.size <= SMALL_PUT_MAX ? await readSmallFile(srcAbs, opts.size) : undefined;
       let counter: ReturnType<typeof countingStream> | undefined;
       let src: ReturnType<typeof createReadStream> | undefined;
       let body: Readable | Buffer;
