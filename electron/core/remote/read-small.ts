@@ -1,23 +1,17 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { LockstepError, fromFsError } from '../errors/index.ts';
+import { coldSpell, timedSync } from '../jobs/cold-reads.ts';
 
 /** Objects up to this size are uploaded from one buffer: memory stays bounded (jobs x 1 MiB). */
 export const SMALL_PUT_MAX = 1024 * 1024;
-
-/** A synchronous read slower than this came from the disk, not the page cache. */
-const COLD_READ_MS = 2;
-/** After such a read, reads go through the thread pool for this long before a synchronous one is tried again. */
-const COLD_SPELL_MS = 2000;
-let coldUntil = 0;
 
 /**
  * Reads a cache object of `size` bytes (at most {@link SMALL_PUT_MAX}) into one buffer. Objects in the page
  * cache are read synchronously: for small files that costs a fraction of the thread pool's round trips. But
  * objects that must come from the disk (pushed long after they were added) would then be read one at a time
- * with the event loop blocked: 5,000 x 64 KiB off a rotational disk kept the loop blocked for 2.6 s of a 15 s
- * push. So once a synchronous read proves slow, reads go through the thread pool for a while, several at once
- * (the disk can reorder them), and the loop keeps sending. One byte more than expected is asked for, so a
+ * with the event loop blocked, so once a synchronous read proves slow, reads go through the thread pool for a
+ * while, several at once (jobs/cold-reads.ts), and the loop keeps sending. One byte more than expected is asked for, so a
  * file that grew is noticed; any other size is an error naming the file (its bytes no longer match what was
  * listed, so what would be sent is not the object). `where: 'pool'` always uses the thread pool (tests).
  */
@@ -25,13 +19,7 @@ export async function readSmallFile(abs: string, size: number, where: 'auto' | '
   const buf = Buffer.allocUnsafe(size + 1);
   let n: number;
   try {
-    if (where === 'pool' || performance.now() < coldUntil) n = await readPooled(abs, buf);
-    else {
-      const started = performance.now();
-      n = readHere(abs, buf);
-      const now = performance.now();
-      if (now - started > COLD_READ_MS) coldUntil = now + COLD_SPELL_MS;
-    }
+    n = where === 'pool' || coldSpell() ? await readPooled(abs, buf) : timedSync(() => readHere(abs, buf));
   } catch (err) {
     throw fromFsError(err, abs, 'read the cache object');
   }

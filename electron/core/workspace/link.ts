@@ -1,6 +1,7 @@
 import { chmodSync, closeSync, constants as fsc, copyFileSync, linkSync, mkdirSync, openSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { chmod, copyFile, link, mkdir, open, rename, rm, symlink } from 'node:fs/promises';
 import path from 'node:path';
+import { coldSpell, timedSync } from '../jobs/cold-reads.ts';
 import { LockstepError, fromFsError } from '../errors/index.ts';
 import { tempPathFor } from '../cache/temp-file.ts';
 
@@ -59,7 +60,8 @@ const poolFs: LinkFs = {
 
 // The same calls made synchronously (still returning promises, so one code path serves both).
 const syncFs: LinkFs = {
-  copyFile: async (src, dest, mode) => copyFileSync(src, dest, mode),
+  // Timed: a copy whose source must come from the disk starts a cold spell (jobs/cold-reads.ts).
+  copyFile: async (src, dest, mode) => timedSync(() => copyFileSync(src, dest, mode)),
   chmod: async (p, mode) => chmodSync(p, mode),
   link: async (target, p) => linkSync(target, p),
   symlink: async (target, p) => symlinkSync(target, p),
@@ -72,7 +74,8 @@ const syncFs: LinkFs = {
 /**
  * Objects up to this size are linked with synchronous calls: for small files the hand-off of each of the
  * five or so calls to the libuv pool costs more than the call itself (see jobs/loop-budget.ts). Larger
- * copies stay in the pool so the event loop is never held for the length of a big copy.
+ * copies stay in the pool so the event loop is never held for the length of a big copy, and so do small ones
+ * while objects come from the disk rather than the page cache (jobs/cold-reads.ts).
  */
 export const SYNC_LINK_MAX = 1024 * 1024;
 
@@ -128,7 +131,7 @@ export async function linkFromCache(objAbs: string, destAbs: string, types: read
     if (errno(err) === 'ENOENT') throw new LockstepError('MISSING_OBJECT', `The cache object ${objAbs} is missing, so ${destAbs} cannot be created. Fetch it from a remote first.`, { object: objAbs, path: destAbs });
     throw fromFsError(err, objAbs, 'read the cache object');
   }
-  const fs = objSize <= SYNC_LINK_MAX ? syncFs : poolFs;
+  const fs = objSize <= SYNC_LINK_MAX && !coldSpell() ? syncFs : poolFs;
   const dir = path.dirname(destAbs);
   if (!opts.madeDirs?.has(dir)) {
     try {
