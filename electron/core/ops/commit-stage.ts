@@ -43,7 +43,11 @@ export async function commitLockStages(
   const lock = parseLockfile(lockText, lockFile);
   const dir = path.posix.dirname(lockFile) === '.' ? '' : path.posix.dirname(lockFile);
   const yamlFile = dir === '' ? 'dvc.yaml' : `${dir}/dvc.yaml`;
-  const yamlText = await readText(path.join(repo.root, ...yamlFile.split('/'))).catch(() => undefined);
+  const yamlAbs = path.join(repo.root, ...yamlFile.split('/'));
+  const yamlText = await readFile(yamlAbs, 'utf8').catch((err: unknown) => {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw fromFsError(err, yamlAbs, 'read');
+  });
   const pipeline = yamlText === undefined ? undefined : parseDvcYaml(yamlText, yamlFile);
   const results: CommittedOutput[] = [];
   const replaced = new Map<string, LockStage>();
