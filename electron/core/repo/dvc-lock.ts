@@ -13,9 +13,9 @@ import { LockstepError, fromFsError } from '../errors/index.ts';
  * dies, even by SIGKILL, the kernel closes the pipe and the lock goes with it, so a crash never leaves DVC
  * locked out (an flock, unlike our own lock file, cannot go stale).
  *
- * Where `flock` does not exist (macOS, Windows), there is nothing to interoperate with cheaply and the lock is
- * skipped: Lockstep's own lock still orders Lockstep writers. DVC's `core.hardlink_lock` mode (flufl lock files,
- * for NFS) is not supported either.
+ * Where `flock` does not exist (macOS, Windows) or the filesystem refuses it, the lock is skipped: Lockstep's own
+ * lock still orders Lockstep writers. DVC's `core.hardlink_lock` mode (flufl lock files, for NFS) is not
+ * supported either.
  */
 
 /** `flock`'s exit status when its wait ran out (`-E`). */
@@ -44,12 +44,11 @@ export async function acquireDvcLock(dvcDir: string, opts: { readonly waitMs: nu
   }
   // -o: the shell does not inherit the locked descriptor (flock itself keeps it until the shell exits).
   const child = spawn('flock', ['-o', '-E', String(TIMED_OUT), '-w', (opts.waitMs / 1000).toFixed(3), file, 'sh', '-c', `echo ${READY}; exec cat >/dev/null`], {
-    stdio: ['pipe', 'pipe', 'pipe'],
+    stdio: ['pipe', 'pipe', 'ignore'],
     windowsHide: true,
   });
   const held = await new Promise<boolean>((resolve, reject) => {
     let out = '';
-    let err = '';
     const onAbort = (): void => {
       child.kill('SIGKILL');
       reject(new LockstepError('ABORTED', 'The operation was cancelled while waiting for the DVC lock.'));
@@ -63,7 +62,6 @@ export async function acquireDvcLock(dvcDir: string, opts: { readonly waitMs: nu
         resolve(true);
       }
     });
-    child.stderr?.setEncoding('utf8').on('data', (d: string) => (err += d));
     child.on('error', (e: NodeJS.ErrnoException) => {
       done();
       if (e.code === 'ENOENT') {
@@ -76,7 +74,9 @@ export async function acquireDvcLock(dvcDir: string, opts: { readonly waitMs: nu
       if (code === TIMED_OUT) {
         reject(new LockstepError('LOCKED', `A dvc command is running in this repository (it holds ${file}). Lockstep waited ${Math.round(opts.waitMs / 1000)} s for it; run this again when it has finished.`, { path: file, holder: 'dvc' }));
       } else {
-        reject(new LockstepError('IO_ERROR', `Could not take DVC's lock ${file}: flock exited with ${code}${err ? `: ${err.trim()}` : ''}.`, { path: file }));
+        // The filesystem refuses flock (some network mounts: ENOLCK). DVC's own lock fails there too (such repos
+        // set core.hardlink_lock), so there is no dvc to keep out this way: go on under Lockstep's lock alone.
+        resolve(false);
       }
     });
   });
