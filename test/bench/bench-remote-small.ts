@@ -23,14 +23,15 @@ const T_RCLONE = 'push+pull of 5,000 x 64 KiB: >= 1.5x rclone';
 export const benchmark: Benchmark = {
   id: 'remote-small',
   title: 'push then pull 5,000 files of 64 KiB via s3rver (vs rclone)',
-  budgetS: 480,
+  budgetS: 600,
   issue: 3,
   fixtures: [smallFilesRemote.id],
   async run(ctx) {
     requireCommand('push', 'pull');
     const f = await ctx.fixture(smallFilesRemote);
-    // Three alternating trials where the budget allows: one trial's figures swing by a third here (shared disk).
-    const trials = ctx.trials(3);
+    // Five alternating trials where the budget allows: one trial's figures swing by a third here (shared disk,
+    // a single-threaded server), and the median of three still moved by 0.1x between runs.
+    const trials = ctx.trials(5);
     const bytes = f.count * f.size;
     ctx.rec.param('files', f.count);
     ctx.rec.param('file size', fmtBytes(f.size));
