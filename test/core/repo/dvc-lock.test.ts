@@ -1,32 +1,20 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdir } from 'node:fs/promises';
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isLockstepError, type LockstepError } from '../../../electron/core/errors/index.ts';
 import { dvcLockPath } from '../../../electron/core/repo/dvc-lock.ts';
 import { withRepoLock } from '../../../electron/core/repo/lock.ts';
-import { makeTempDir } from '../../helpers/tmp.ts';
+import { useTempDvcDirs } from '../../helpers/dvc-dir.ts';
 
 // DVC takes `.dvc/tmp/lock` with zc.lockfile: a non-blocking exclusive flock(2). util-linux `flock -n` makes
 // exactly that call, so it stands in for a `dvc` command here (dvc itself is not installable on this machine).
 const LOCK_MODULE = fileURLToPath(new URL('../../../electron/core/repo/lock.ts', import.meta.url));
 
 const children: ChildProcess[] = [];
-let cleanup: (() => Promise<void>) | undefined;
-afterEach(async () => {
+afterEach(() => {
   for (const c of children.splice(0)) c.kill('SIGKILL');
-  await cleanup?.();
-  cleanup = undefined;
 });
-
-async function dvcDir(): Promise<string> {
-  const tmp = await makeTempDir();
-  cleanup = tmp.cleanup;
-  const d = path.join(tmp.dir, '.dvc');
-  await mkdir(path.join(d, 'tmp'), { recursive: true });
-  return d;
-}
+const dvcDir = useTempDvcDirs();
 
 /** Whether a dvc command could take its lock right now (zc.lockfile's flock, non-blocking). */
 function dvcCouldLock(d: string): boolean {

@@ -3,25 +3,13 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isLockstepError, type LockstepError } from '../../../electron/core/errors/index.ts';
 import { acquireRepoLock, lockPath, withRepoLock } from '../../../electron/core/repo/lock.ts';
-import { makeTempDir } from '../../helpers/tmp.ts';
+import { useTempDvcDirs } from '../../helpers/dvc-dir.ts';
 
 const LOCK_MODULE = fileURLToPath(new URL('../../../electron/core/repo/lock.ts', import.meta.url));
-let cleanup: (() => Promise<void>) | undefined;
-afterEach(async () => {
-  await cleanup?.();
-  cleanup = undefined;
-});
-
-async function dvcDir(): Promise<string> {
-  const tmp = await makeTempDir();
-  cleanup = tmp.cleanup;
-  const d = path.join(tmp.dir, '.dvc');
-  await mkdir(d);
-  return d;
-}
+const dvcDir = useTempDvcDirs();
 
 describe('repo lock', () => {
   it('records the holder and removes the file on release', async () => {
