@@ -5,7 +5,7 @@ import {
   AbortMultipartUploadCommand, DeleteObjectCommand, GetObjectCommand, HeadBucketCommand, HeadObjectCommand,
   ListObjectsV2Command, PutObjectCommand,
 } from '@aws-sdk/client-s3';
-import { LockstepError } from '../errors/index.ts';
+import { LockstepError, isLockstepError } from '../errors/index.ts';
 import { throwIfAborted } from '../jobs/abort.ts';
 import { cleanEtag, countingStream, md5HexToBase64 } from './counting-stream.ts';
 import { withRetry, DEFAULT_RETRY, type RetryPolicy } from './retry.ts';
@@ -144,6 +144,20 @@ export class S3Remote implements Remote {
 
   /** Undefined when the object is stored intact; otherwise what went wrong, and whether the local bytes are to blame. */
   private async putSingle(srcAbs: string, key: string, opts: UploadOptions): Promise<{ message: string; localDamage: boolean } | undefined> {
+    try {
+      return await this.putSingleChecked(srcAbs, key, opts);
+    } catch (err) {
+      // A server that checks Content-MD5 refuses a damaged object's bytes (BadDigest) on every retry: say which
+      // side is wrong when the cache copy is to blame, rather than blaming the server.
+      const wanted = opts.md5;
+      if (wanted === undefined || opts.size > SMALL_PUT_MAX || !isLockstepError(err) || err.data.s3Code !== 'BadDigest') throw err;
+      const got = createHash('md5').update(await readSmallFile(srcAbs, opts.size)).digest('hex');
+      if (got === wanted) throw err;
+      return { localDamage: true, message: damagedMessage(srcAbs, got, wanted) };
+    }
+  }
+
+  private async putSingleChecked(srcAbs: string, key: string, opts: UploadOptions): Promise<{ message: string; localDamage: boolean } | undefined> {
     const lean = await this.lean();
     const res = await withRetry(async () => {
       // Small objects go as one buffer, read synchronously while they come from the page cache: per object, a
@@ -197,7 +211,7 @@ export class S3Remote implements Remote {
     if (opts.md5 !== undefined && res.md5 !== opts.md5) {
       // A small object was read whole before sending, so its bytes themselves are wrong: the cache copy is damaged.
       return opts.size <= SMALL_PUT_MAX
-        ? { localDamage: true, message: `The cache object ${srcAbs} is damaged: its bytes have md5 ${res.md5}, not ${opts.md5} (\`lockstep status\` shows what it belongs to; adding intact data again repairs it)` }
+        ? { localDamage: true, message: damagedMessage(srcAbs, res.md5, opts.md5) }
         : { localDamage: false, message: `the local file changed while it was sent (md5 ${res.md5})` };
     }
     if (this.s3.params.etagIsMd5 && res.etag !== undefined && /^[0-9a-f]{32}$/.test(res.etag) && res.etag !== res.md5) return { localDamage: false, message: `server etag ${res.etag} differs from the md5 sent ${res.md5}` };
@@ -268,4 +282,8 @@ export class S3Remote implements Remote {
   close(): void {
     this.s3.close();
   }
+}
+
+function damagedMessage(srcAbs: string, got: string, wanted: string): string {
+  return `The cache object ${srcAbs} is damaged: its bytes have md5 ${got}, not ${wanted} (\`lockstep status\` shows what it belongs to; adding intact data again repairs it)`;
 }

@@ -132,6 +132,23 @@ describe('S3 transfers through a faulty network', () => {
     await assertRemoteIntact(remote, rest);
   });
 
+  it('names the damaged cache object when a server that checks Content-MD5 keeps answering BadDigest', async () => {
+    const { root, remote, index } = await setup();
+    const fx = await buildCache(root, 1, 'rotten-strict');
+    const victim = fx.entries[0]!;
+    const file = fx.odb.pathFor(victim.oid, 'md5');
+    const bad = Buffer.from(await readFile(file));
+    bad[0] = (bad[0] ?? 0) ^ 0xff;
+    await chmod(file, 0o644);
+    await writeFile(file, bad);
+    await chmod(file, 0o444);
+    // What AWS S3 answers for a body that does not match its Content-MD5 (s3rver stores it instead).
+    env.proxy.addRule({ match: isPut, fault: { kind: 'error', status: 400, code: 'BadDigest' }, times: Infinity });
+    const res = await uploadObjects({ remote, odb: fx.odb, groups: [{ files: fx.entries }], index, jobs: 1 });
+    expect(res.failed).toEqual([expect.objectContaining({ oid: victim.oid, code: 'CORRUPT_OBJECT', message: expect.stringContaining(`${file} is damaged`) })]);
+    expect(await remote.stat(objectKey(victim.oid, 'md5'))).toBeNull();
+  });
+
   it('gives up with a clear REMOTE_ERROR when the server keeps throttling', async () => {
     const { root, remote, index } = await setup();
     const fx = await buildCache(root, 1, 'throttled');
