@@ -9,7 +9,7 @@ export const TRANSFER_OPTIONS: CliOptions = {
 
 /** Usage lines for the shared transfer options. */
 export const TRANSFER_USAGE = `  -r, --remote <name>  remote to use (default: the output's remote, else core.remote)
-  -j, --jobs <n>       objects transferred at once (default: the remote's jobs setting, else 16)`;
+  -j, --jobs <n>       objects transferred at once (default: the remote's jobs setting, else 4 per core)`;
 
 /** Reads `-r` and `-j`; a `-j` that is not a whole number >= 1 is a USAGE error. */
 export function transferArgs(values: CliValues): { remote?: string; jobs?: number } {

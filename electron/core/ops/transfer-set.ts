@@ -14,7 +14,7 @@ export interface TransferOptions extends RunOptions {
   readonly cwd?: string;
   /** Remote name (`-r`); default: each output's `remote:` or `core.remote`. */
   readonly remote?: string;
-  /** Objects transferred at once (`-j`); default: the remote's `jobs` or 16. */
+  /** Objects transferred at once (`-j`); default: the remote's `jobs` or 4 per core (DVC's default). */
   readonly jobs?: number;
 }
 

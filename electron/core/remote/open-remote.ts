@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { LockstepError } from '../errors/index.ts';
 import { LocalRemote } from './local-remote.ts';
 import { parseRemoteUrl } from './remote-url.ts';
@@ -10,8 +11,12 @@ export interface RemotesConfig {
   readonly remotes: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
 }
 
-/** Default number of objects transferred at once: enough to fill a laptop link with small files. */
-export const DEFAULT_JOBS = 16;
+/**
+ * Default number of objects transferred at once: DVC's own default, 4 per core (32 on an 8-core laptop, enough
+ * to fill its link with small files). A fixed 16 was measured slower against a local single-threaded server on
+ * 2 cores (push of 5,000 x 64 KiB: -j 8 faster than -j 16 in 3 of 3 alternating pairs, by 0.1-2.0 s).
+ */
+export const DEFAULT_JOBS = 4 * Math.max(1, os.availableParallelism());
 
 /** Picks the remote to use: the named one, else `core.remote`; clear errors when neither works. */
 export function resolveRemoteName(config: RemotesConfig, name?: string): string {
