@@ -107,6 +107,24 @@ function s3Requests(prefix: string, from: number): ProxiedRequest[] {
   return proxy.requests.slice(from).filter((r) => r.url.startsWith(`/${server.bucket}/${prefix}/`) || r.url.includes(`prefix=${prefix}`));
 }
 
+/** The GETs of objects (listings left out) the proxy saw under `prefix` since `from`. */
+function objectGets(prefix: string, from: number): ProxiedRequest[] {
+  return s3Requests(prefix, from).filter((r) => r.method === 'GET' && !r.url.includes('list-type'));
+}
+
+/**
+ * One transfer's object requests: all 22 of them signed with the portal's `session`, and sent over the lean
+ * transport (no SDK user agent) or through the SDK client.
+ */
+function expectObjectRequests(reqs: readonly ProxiedRequest[], session: string, transport: 'lean' | 'sdk'): void {
+  expect(reqs).toHaveLength(22);
+  for (const r of reqs) {
+    expect(r.headers['x-amz-security-token']).toBe(session);
+    if (transport === 'lean') expect(r.headers['x-amz-user-agent']).toBeUndefined();
+    else expect(r.headers['x-amz-user-agent']).toBeDefined();
+  }
+}
+
 /** All keys s3rver holds under `prefix`, read with s3rver's own static keys (not through the SSO profile). */
 async function storedKeys(prefix: string): Promise<{ remote: Remote; keys: string[] }> {
   const remote = await s3Remote(server.endpoint, server.bucket, prefix);
@@ -170,12 +188,7 @@ describe('S3 remote with AWS SSO credentials (real CLI, s3rver, a stand-in SSO p
     expect(pulled.code, pulled.stdout + pulled.stderr).toBe(0);
     expect(pulled.json()).toMatchObject({ fetch: { downloaded: 22 } });
     expect(portal.calls.slice(calls1)).toEqual([{ roleName: LEGACY.role, accountId: LEGACY.account, token: LEGACY.token, status: 200 }]);
-    const gets = s3Requests('sso-legacy', req1).filter((r) => r.method === 'GET' && !r.url.includes('list-type'));
-    expect(gets).toHaveLength(22);
-    for (const r of gets) {
-      expect(r.headers['x-amz-security-token']).toBe(LEGACY.session);
-      expect(r.headers['x-amz-user-agent']).toBeUndefined();
-    }
+    expectObjectRequests(objectGets('sso-legacy', req1), LEGACY.session, 'lean');
     await expectSameData(origin.git.dir, clone.dir);
   });
 
@@ -200,12 +213,7 @@ describe('S3 remote with AWS SSO credentials (real CLI, s3rver, a stand-in SSO p
     expect(pushed.code, pushed.stdout + pushed.stderr).toBe(0);
     expect(pushed.json()).toMatchObject({ uploaded: 22, failed: [] });
     expect(portal.calls.slice(calls0)).toEqual([{ roleName: MODERN.role, accountId: MODERN.account, token: MODERN.token, status: 200 }]);
-    const puts = s3Requests('sso-session', req0).filter((r) => r.method === 'PUT');
-    expect(puts).toHaveLength(22);
-    for (const r of puts) {
-      expect(r.headers['x-amz-security-token']).toBe(MODERN.session);
-      expect(r.headers['x-amz-user-agent']).toBeDefined();
-    }
+    expectObjectRequests(s3Requests('sso-session', req0).filter((r) => r.method === 'PUT'), MODERN.session, 'sdk');
     const { remote, keys } = await storedKeys('sso-session');
     remote.close();
     expect(keys).toHaveLength(22);
@@ -216,12 +224,7 @@ describe('S3 remote with AWS SSO credentials (real CLI, s3rver, a stand-in SSO p
     const pulled = await cli(clone.dir, ['pull', '--json'], sdkEnv);
     expect(pulled.code, pulled.stdout + pulled.stderr).toBe(0);
     expect(pulled.json()).toMatchObject({ fetch: { downloaded: 22 } });
-    const gets = s3Requests('sso-session', req1).filter((r) => r.method === 'GET' && !r.url.includes('list-type'));
-    expect(gets).toHaveLength(22);
-    for (const r of gets) {
-      expect(r.headers['x-amz-security-token']).toBe(MODERN.session);
-      expect(r.headers['x-amz-user-agent']).toBeDefined();
-    }
+    expectObjectRequests(objectGets('sso-session', req1), MODERN.session, 'sdk');
     await expectSameData(origin.git.dir, clone.dir);
   });
 
