@@ -31,6 +31,19 @@ async function assertRemoteIntact(remote: Awaited<ReturnType<typeof s3Remote>>, 
   for (const [oid, body] of contents) expect(await readAll(remote, objectKey(oid, 'md5'))).toEqual(body);
 }
 
+/**
+ * Bit rot in a trusted (read-only) cache object: same size, first byte flipped, mode 0444 again, so only the
+ * content can tell. Returns the path.
+ */
+async function rot(file: string): Promise<string> {
+  const bytes = Buffer.from(await readFile(file));
+  bytes[0] = (bytes[0] ?? 0) ^ 0xff;
+  await chmod(file, 0o644);
+  await writeFile(file, bytes);
+  await chmod(file, 0o444);
+  return file;
+}
+
 describe('S3 transfers through a faulty network', () => {
   it('uploads .dir objects last (after every entry)', async () => {
     const { root, remote, index } = await setup();
@@ -109,18 +122,11 @@ describe('S3 transfers through a faulty network', () => {
     expect(await readdir(path.join(root, 'partial'))).toEqual([]);
   });
 
-  it('never stores a damaged local object: the server checks the md5 its name gives, the push reports it, its .dir waits', async () => {
+  it('never stores a damaged local object: the etag gives it away, the push names it, its .dir waits', async () => {
     const { root, remote, index } = await setup();
     const fx = await buildCache(root, 2, 'rotten');
     const victim = fx.entries[0]!;
-    // Bit rot in a trusted (read-only) object: same size, other bytes, so only the content can tell.
-    const file = fx.odb.pathFor(victim.oid, 'md5');
-    const good = await readFile(file);
-    const bad = Buffer.from(good);
-    bad[0] = (bad[0] ?? 0) ^ 0xff;
-    await chmod(file, 0o644);
-    await writeFile(file, bad);
-    await chmod(file, 0o444);
+    const file = await rot(fx.odb.pathFor(victim.oid, 'md5'));
     const res = await uploadObjects({ remote, odb: fx.odb, groups: fx.groups, index, jobs: 2 });
     expect(res.failed.map((f) => f.oid)).toEqual([victim.oid]);
     expect(res.failed[0]).toMatchObject({ code: 'CORRUPT_OBJECT' });
@@ -136,12 +142,7 @@ describe('S3 transfers through a faulty network', () => {
     const { root, remote, index } = await setup();
     const fx = await buildCache(root, 1, 'rotten-strict');
     const victim = fx.entries[0]!;
-    const file = fx.odb.pathFor(victim.oid, 'md5');
-    const bad = Buffer.from(await readFile(file));
-    bad[0] = (bad[0] ?? 0) ^ 0xff;
-    await chmod(file, 0o644);
-    await writeFile(file, bad);
-    await chmod(file, 0o444);
+    const file = await rot(fx.odb.pathFor(victim.oid, 'md5'));
     // What AWS S3 answers for a body that does not match its Content-MD5 (s3rver stores it instead).
     env.proxy.addRule({ match: isPut, fault: { kind: 'error', status: 400, code: 'BadDigest' }, times: Infinity });
     const res = await uploadObjects({ remote, odb: fx.odb, groups: [{ files: fx.entries }], index, jobs: 1 });
